@@ -1,0 +1,1 @@
+//! PLACEHOLDER — the native async client is being implemented (issue 3).

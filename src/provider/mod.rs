@@ -1,0 +1,116 @@
+//! The backends, one file each, all the same shape.
+//!
+//! Each endpoint of each API is a pair of free functions in its provider's file:
+//! `build_<endpoint>(&Config, input) -> Result<HttpRequest, Error>` and
+//! `parse_<endpoint>(&HttpResponse) -> Result<Output, Error>`. On top of those, every
+//! provider implements [`Flow`], the four steps the [`crate::session`] machine needs to
+//! sign a user in; how a provider chooses sign-in vs sign-up lives in its file, never in
+//! the machine.
+
+pub mod arita;
+pub mod custom;
+pub mod gizo;
+pub mod monetha;
+pub mod sso;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::phone::PhoneNumber;
+use crate::secret::{OtpCode, Secret};
+
+/// What the server said when it sent a code; kept (and stored) until `verify`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Challenge {
+    /// Handle to echo at verify (Arita `otpToken`, Monetha `verification_token`).
+    pub handle: Option<Secret>,
+    /// Whether the account already exists, where the API says.
+    pub is_registered: Option<bool>,
+    /// Seconds the code stays valid, where the API says.
+    pub code_ttl: Option<u64>,
+}
+
+/// The next thing to do while requesting a code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeStep {
+    /// Send this request, then pass its response to [`Flow::on_code_response`] with `step + 1`.
+    Send(HttpRequest),
+    /// The code was sent.
+    Sent(Challenge),
+}
+
+/// A successful verification (or provider-native refresh).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    /// The session token, without any `Bearer ` prefix.
+    pub token: Secret,
+    /// The user profile the provider returned, as JSON, if any.
+    pub user: Option<serde_json::Value>,
+}
+
+/// The sign-in flow of one provider.
+pub trait Flow {
+    /// Short name: `gizo`, `arita`, `monetha`, `sso` or the custom description's name.
+    fn name(&self) -> &str;
+    /// First request of the code phase.
+    fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error>;
+    /// The response to request number `step` (0 is the one from [`Flow::code_request`]).
+    fn on_code_response(
+        &self,
+        phone: &PhoneNumber,
+        step: u8,
+        resp: &HttpResponse,
+    ) -> Result<CodeStep, Error>;
+    /// The verify request.
+    fn verify_request(
+        &self,
+        phone: &PhoneNumber,
+        challenge: &Challenge,
+        code: &OtpCode,
+    ) -> Result<HttpRequest, Error>;
+    /// The verify response.
+    fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error>;
+    /// A provider-native refresh request, where the API has one (only custom providers).
+    fn refresh_request(&self, _token: &Secret) -> Option<Result<HttpRequest, Error>> {
+        None
+    }
+    /// The refresh response.
+    fn on_refresh_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
+        self.on_verify_response(resp)
+    }
+    /// A server-side sign-out request, where the API has one (Arita `DELETE logout`).
+    fn sign_out_request(&self, _token: &Secret) -> Option<HttpRequest> {
+        None
+    }
+}
+
+/// A provider and its configuration; JS passes it as an object tagged by `provider`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "provider", rename_all = "lowercase")]
+pub enum ProviderConfig {
+    /// GIZO.
+    Gizo(gizo::Config),
+    /// Arita App User Auth.
+    Arita(arita::Config),
+    /// Monetha.
+    Monetha(monetha::Config),
+    /// SSO v1.
+    Sso(sso::Config),
+    /// A declarative description of another phone-OTP API.
+    Custom(custom::Description),
+}
+
+impl ProviderConfig {
+    /// The flow of this provider.
+    pub fn flow(&self) -> &dyn Flow {
+        match self {
+            ProviderConfig::Gizo(c) => c,
+            ProviderConfig::Arita(c) => c,
+            ProviderConfig::Monetha(c) => c,
+            ProviderConfig::Sso(c) => c,
+            ProviderConfig::Custom(c) => c,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! PLACEHOLDER — the session state machine is being implemented (issue 3).

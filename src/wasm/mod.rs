@@ -1,0 +1,1 @@
+//! PLACEHOLDER — the wasm-bindgen layer is being implemented (issue 5).

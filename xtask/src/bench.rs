@@ -1,0 +1,5 @@
+//! PLACEHOLDER — being implemented.
+
+pub fn run(_args: &[String]) -> crate::Result {
+    Err("`bench` is not implemented yet".into())
+}

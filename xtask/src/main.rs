@@ -1,0 +1,63 @@
+//! `cargo xtask <command>`: the project's build, test and tooling commands.
+//!
+//! Every command installs what it needs (idempotently) before it runs.
+
+mod bench;
+mod demo;
+mod fuzz;
+mod phone_gen;
+mod pkg;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+/// Result type of every command.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  test [--quick]            install missing tools, then run every test (what CI runs)
+  demo [--port N]           build the package, start the emulator, serve the demo page
+  pkg                       build the npm package into pkg/
+  size                      print the browser build's size (raw, gzip -9, brotli)
+  bench [--quick]           benchmarks against the peers, one table
+  fuzz [--seconds N]        run every fuzz target for N seconds (nightly)
+  gen-phone [--check]       regenerate (or check) src/phone/data.rs from libphonenumber metadata
+  setup                     install the tools (wasm target, wasm-bindgen-cli, wasm-pack, binaryen, chromium)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r),
+        None => {
+            eprint!("{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cmd {
+        "test" => test::run(rest),
+        "demo" => demo::run(rest),
+        "pkg" => pkg::run(rest),
+        "size" => pkg::size(rest),
+        "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
+        "gen-phone" => phone_gen::run(rest),
+        "setup" => tools::setup_all(),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
