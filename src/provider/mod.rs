@@ -8,6 +8,7 @@
 //! the machine.
 
 pub mod arita;
+mod common;
 pub mod custom;
 pub mod gizo;
 pub mod monetha;
@@ -112,5 +113,44 @@ impl ProviderConfig {
             ProviderConfig::Sso(c) => c,
             ProviderConfig::Custom(c) => c,
         }
+    }
+}
+
+/// A configured provider is itself a flow (it delegates to [`ProviderConfig::flow`]), so
+/// the session machine can own one: `session::Machine<ProviderConfig>`.
+impl Flow for ProviderConfig {
+    fn name(&self) -> &str {
+        self.flow().name()
+    }
+    fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
+        self.flow().code_request(phone)
+    }
+    fn on_code_response(
+        &self,
+        phone: &PhoneNumber,
+        step: u8,
+        resp: &HttpResponse,
+    ) -> Result<CodeStep, Error> {
+        self.flow().on_code_response(phone, step, resp)
+    }
+    fn verify_request(
+        &self,
+        phone: &PhoneNumber,
+        challenge: &Challenge,
+        code: &OtpCode,
+    ) -> Result<HttpRequest, Error> {
+        self.flow().verify_request(phone, challenge, code)
+    }
+    fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
+        self.flow().on_verify_response(resp)
+    }
+    fn refresh_request(&self, token: &Secret) -> Option<Result<HttpRequest, Error>> {
+        self.flow().refresh_request(token)
+    }
+    fn on_refresh_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
+        self.flow().on_refresh_response(resp)
+    }
+    fn sign_out_request(&self, token: &Secret) -> Option<HttpRequest> {
+        self.flow().sign_out_request(token)
     }
 }

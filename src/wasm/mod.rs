@@ -1,1 +1,8 @@
-//! PLACEHOLDER — the wasm-bindgen layer is being implemented (issue 5).
+//! The wasm-bindgen layer: the only place that knows `JsValue`, `fetch`, storage and
+//! timers. JavaScript sees `AuthClient`, `AuthError`, `normalizePhone` and `decodeToken`
+//! (see `docs/wasm.md`); everything else is the sans-IO core.
+
+mod error;
+mod host;
+mod json;
+mod util;

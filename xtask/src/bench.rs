@@ -1,5 +1,200 @@
-//! PLACEHOLDER — being implemented.
+//! `cargo xtask bench [--quick]`: phone-auth against the JavaScript peers, one table.
+//!
+//! Sizes, Node throughput and cold starts are measured by the scripts in `bench/` (a pinned
+//! npm project holding the peers), each printing one JSON object; the emulator load run is
+//! [`load`]. Everything runs in one command on one machine, and the ratios are computed here.
+//! `--quick` (what CI runs) makes fewer passes and a short load run; the numbers are then
+//! rougher but every measurement still runs end to end.
 
-pub fn run(_args: &[String]) -> crate::Result {
-    Err("`bench` is not implemented yet".into())
+#[path = "bench_adversarial.rs"]
+mod adversarial;
+#[path = "bench_emulator.rs"]
+mod emulator;
+#[path = "bench_load.rs"]
+mod load;
+#[path = "bench_table.rs"]
+mod table;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::tools::{self, command, root};
+use crate::Result;
+
+pub use adversarial::adversarial;
+pub use emulator::Emulator;
+
+/// How long and how often to measure.
+struct Plan {
+    passes: u32,
+    warmup: u32,
+    cold_runs: u32,
+    load_for: Duration,
+}
+
+pub fn run(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--quick");
+    let plan = if quick {
+        Plan { passes: 3, warmup: 1, cold_runs: 3, load_for: Duration::from_secs(3) }
+    } else {
+        Plan { passes: 30, warmup: 5, cold_runs: 10, load_for: Duration::from_secs(20) }
+    };
+    let started = Instant::now();
+    let bench = root().join("bench");
+    tools::ensure_npm_deps(&bench)?;
+    let pkg = package()?;
+    let emulator_bin = emulator::build()?;
+
+    let web = pkg.web.display().to_string();
+    let node = pkg.node_entry.display().to_string();
+    eprintln!("\n--- sizes ---");
+    let sizes = node_json(&bench, "size.mjs", &["--web", &web])?;
+    eprintln!("--- Node throughput ---");
+    let (passes, warmup) = (plan.passes.to_string(), plan.warmup.to_string());
+    let throughput = node_json(
+        &bench,
+        "throughput.mjs",
+        &["--node", &node, "--passes", &passes, "--warmup", &warmup],
+    )?;
+    eprintln!("--- cold start (Node) ---");
+    let runs = plan.cold_runs.to_string();
+    let cold = node_json(&bench, "coldstart.mjs", &["--node", &node, "--runs", &runs])?;
+    eprintln!("--- cold start (Chromium) ---");
+    tools::ensure_chromium()?;
+    let browser = node_json(&bench, "browser.mjs", &["--web", &web, "--runs", &runs])?;
+    eprintln!("--- emulator load ({} s, 64 clients) ---", plan.load_for.as_secs());
+    let emu = Emulator::start(&emulator_bin, &emulator::load_flags(&emulator_bin))?;
+    let report = load::run(emu.addr, 64, plan.load_for)?;
+    let peak_rss = load::peak_rss_kib(emu.pid());
+    drop(emu);
+
+    let results = table::Results {
+        sizes: &sizes,
+        throughput: &throughput,
+        cold: &cold,
+        browser: &browser,
+        load: &report,
+        peak_rss_kib: peak_rss,
+    };
+    let text = table::render(&results);
+    println!("\n{text}");
+    let machine = machine();
+    println!("{machine}");
+    save(quick, &text, &machine, &results)?;
+    eprintln!("bench finished in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+/// Where the built package is.
+pub struct Package {
+    /// `pkg/web`: the browser build (ESM entry `index.js` and the `.wasm`).
+    pub web: PathBuf,
+    /// The Node ESM entry file.
+    pub node_entry: PathBuf,
+}
+
+/// Builds the npm package and finds its browser directory and Node entry.
+pub fn package() -> Result<Package> {
+    build_pkg()?;
+    let pkg = root().join("pkg");
+    let web = pkg.join("web");
+    if !web.join("index.js").exists() {
+        return Err(format!("{} has no index.js", web.display()));
+    }
+    Ok(Package { web, node_entry: node_entry(&pkg.join("node"))? })
+}
+
+/// The Node build's ESM entry: `module`/`main` of its package.json, else `index.js`.
+fn node_entry(dir: &Path) -> Result<PathBuf> {
+    let manifest: Option<Value> = std::fs::read_to_string(dir.join("package.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok());
+    let named = manifest.as_ref().and_then(|m| {
+        ["module", "main"]
+            .iter()
+            .find_map(|k| m.get(*k).and_then(Value::as_str))
+    });
+    let entry = dir.join(named.unwrap_or("index.js"));
+    if entry.exists() {
+        Ok(entry)
+    } else {
+        Err(format!("no Node entry at {}", entry.display()))
+    }
+}
+
+/// Runs `node bench/<script> args…` and parses the JSON object it prints.
+fn node_json(bench: &Path, script: &str, args: &[&str]) -> Result<Value> {
+    let out = command("node")
+        .current_dir(bench)
+        .arg(script)
+        .args(args)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run node {script}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("node {script} failed ({})", out.status));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().rev().find(|l| l.starts_with('{')).unwrap_or("");
+    serde_json::from_str(last).map_err(|e| format!("node {script}: bad JSON output ({e}): {text}"))
+}
+
+/// The machine the numbers came from: cores, CPU, memory, versions.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let mem_gib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .map(|kib| kib / 1024.0 / 1024.0)
+    });
+    let version = |prog: &str, arg: &str| {
+        tools::output(command(prog).arg(arg))
+            .map(|s| s.lines().next().unwrap_or("").trim().to_owned())
+            .unwrap_or_else(|| "?".into())
+    };
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!(
+        "machine: {cores} cores (nproc), {cpu}, {:.1} GiB RAM; {}; node {}; {}",
+        mem_gib.unwrap_or(0.0),
+        version("rustc", "--version"),
+        version("node", "--version"),
+        version("/usr/bin/chromium", "--version"),
+    )
+}
+
+/// Keeps the last run in `target/bench/` (table, machine and raw JSON) for BENCHMARKS.md.
+fn save(quick: bool, text: &str, machine: &str, r: &table::Results) -> Result {
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let name = if quick { "quick" } else { "full" };
+    let raw = serde_json::json!({
+        "sizes": r.sizes, "throughput": r.throughput, "cold": r.cold, "browser": r.browser,
+        "load": {
+            "clients": r.load.clients, "signins": r.load.signins, "errors": r.load.errors,
+            "firstError": r.load.first_error, "seconds": r.load.elapsed.as_secs_f64(),
+            "p50Ms": r.load.p50.as_secs_f64() * 1e3, "p99Ms": r.load.p99.as_secs_f64() * 1e3,
+            "maxMs": r.load.max.as_secs_f64() * 1e3, "peakRssKiB": r.peak_rss_kib,
+        },
+    });
+    let write = |file: String, body: String| {
+        let p = dir.join(file);
+        std::fs::write(&p, body).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    write(format!("{name}.txt"), format!("{text}\n{machine}\n"))?;
+    write(format!("{name}.json"), raw.to_string())
+}
+
+/// Until `crate::pkg::build` lands: use the package already in `pkg/`.
+fn build_pkg() -> Result {
+    Ok(())
 }

@@ -1,0 +1,236 @@
+//! The emulator's state: users, outstanding codes, sent SMS, issued tokens.
+//!
+//! Plain data behind one mutex ([`crate::App::state`]); no IO here. Persistence of users
+//! and tokens lives in [`crate::db`].
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+/// The four backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Provider {
+    /// GIZO (`/api/…`).
+    Gizo,
+    /// Arita (`/app/auth/…`).
+    Arita,
+    /// Monetha (`/mth/v1/users/…`).
+    Monetha,
+    /// SSO v1 (`/sso/…`).
+    Sso,
+}
+
+impl Provider {
+    /// Lower-case name, as in SMS lines and token claims.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Gizo => "gizo",
+            Provider::Arita => "arita",
+            Provider::Monetha => "monetha",
+            Provider::Sso => "sso",
+        }
+    }
+
+    /// Parses [`Provider::as_str`].
+    pub fn from_name(s: &str) -> Option<Provider> {
+        match s {
+            "gizo" => Some(Provider::Gizo),
+            "arita" => Some(Provider::Arita),
+            "monetha" => Some(Provider::Monetha),
+            "sso" => Some(Provider::Sso),
+            _ => None,
+        }
+    }
+
+    /// Digits in this provider's codes (see docs/wire.md).
+    pub fn code_len(self) -> usize {
+        match self {
+            Provider::Gizo => 5,
+            Provider::Arita => 4,
+            Provider::Monetha | Provider::Sso => 6,
+        }
+    }
+}
+
+/// A registered user of one provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// Numeric id, unique over all providers.
+    pub id: i64,
+    /// Which backend knows this user.
+    pub provider: Provider,
+    /// The number in E.164.
+    pub e164: String,
+    /// A generated user name (Arita's `username/info`).
+    pub username: String,
+    /// Salted SHA-256 of the password (Arita), hex; `None` until one is set.
+    pub password_hash: Option<String>,
+    /// E-mail address (SSO, Arita), if any.
+    pub email: Option<String>,
+    /// SSO e-mail status: `none`, `pending` or `confirmed`.
+    pub email_status: String,
+    /// Arita's device token, if uploaded.
+    pub device_token: Option<String>,
+    /// Unix ms of sign-up.
+    pub created_at: u64,
+}
+
+/// An outstanding code for one provider and number.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Challenge {
+    /// Random handle bound into challenge tokens (Arita `otpToken`, Monetha `verification_token`).
+    pub id: String,
+    /// The digits.
+    pub code: String,
+    /// Unix ms after which the code is expired.
+    pub expires_at: u64,
+    /// Wrong tries so far.
+    pub attempts: u32,
+    /// Arita's OTP nature (1 login, 2 sign-up, 3 reset…); 0 elsewhere.
+    pub nature: u8,
+}
+
+impl std::fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Challenge")
+            .field("expires_at", &self.expires_at)
+            .field("attempts", &self.attempts)
+            .field("nature", &self.nature)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One "sent" SMS, as `/__emulator/sms` lists it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Sms {
+    /// `gizo`, `arita`, `monetha` or `sso`.
+    pub provider: &'static str,
+    /// The number as the client sent it.
+    pub to: String,
+    /// The number in E.164.
+    pub e164: String,
+    /// The code.
+    pub code: String,
+    /// Unix ms.
+    pub sent_at: u64,
+}
+
+/// What kind of bearer a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A signed-in user's access token.
+    User,
+    /// GIZO's company (admin/app) token from `company/access-token`.
+    Company,
+}
+
+impl TokenKind {
+    /// Name used in claims and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::User => "user",
+            TokenKind::Company => "company",
+        }
+    }
+    /// Parses [`TokenKind::as_str`].
+    pub fn from_name(s: &str) -> Option<TokenKind> {
+        match s {
+            "user" => Some(TokenKind::User),
+            "company" => Some(TokenKind::Company),
+            _ => None,
+        }
+    }
+}
+
+/// An issued token, by its `jti`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Issuing provider.
+    pub provider: Provider,
+    /// Subject: the user's E.164 number, or the GIZO client id for company tokens.
+    pub subject: String,
+    /// User or company token.
+    pub kind: TokenKind,
+    /// Unix seconds.
+    pub exp: u64,
+    /// Revoked by a logout.
+    pub revoked: bool,
+}
+
+/// An SSO `authCode` handed out by `/sso/auth`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthCode {
+    /// The number it was issued to.
+    pub e164: String,
+    /// Unix ms.
+    pub expires_at: u64,
+}
+
+/// A "sent" e-mail (SSO opt-in), listed at `/__emulator/mail`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Mail {
+    /// Recipient.
+    pub to: String,
+    /// The opt-in code `c` for `PATCH /sso/email-optin`.
+    pub optin_code: String,
+    /// Unix ms.
+    pub sent_at: u64,
+}
+
+/// All mutable state.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Outstanding codes by provider and E.164 number.
+    pub challenges: HashMap<(Provider, String), Challenge>,
+    /// When a code was last sent, by provider and number (resend cooldown).
+    pub last_sent: HashMap<(Provider, String), u64>,
+    /// Send times per number within the rate window.
+    pub number_sends: HashMap<String, VecDeque<u64>>,
+    /// Code-request times per client within the rate window.
+    pub client_sends: HashMap<IpAddr, VecDeque<u64>>,
+    /// Sent SMS, oldest first, capped.
+    pub sms: VecDeque<Sms>,
+    /// Registered users.
+    pub users: HashMap<(Provider, String), User>,
+    /// Last user id handed out.
+    pub last_user_id: i64,
+    /// Issued tokens by `jti`.
+    pub tokens: HashMap<String, TokenRecord>,
+    /// SSO auth codes.
+    pub auth_codes: HashMap<String, AuthCode>,
+    /// Sent opt-in mails, oldest first, capped.
+    pub mail: VecDeque<Mail>,
+}
+
+impl State {
+    /// The user of `provider` with number `e164`.
+    pub fn user(&self, provider: Provider, e164: &str) -> Option<&User> {
+        self.users.get(&(provider, e164.to_owned()))
+    }
+
+    /// Drops everything that can no longer matter at `now` (unix ms): expired codes,
+    /// cooldown marks, rate-window entries, expired tokens and auth codes. Keeps memory
+    /// bounded by the live load.
+    pub fn sweep(&mut self, now: u64, cooldown_ms: u64, window_ms: u64) {
+        self.challenges.retain(|_, c| c.expires_at > now);
+        self.last_sent
+            .retain(|_, at| now.saturating_sub(*at) < cooldown_ms);
+        let keep_window = |times: &mut VecDeque<u64>| {
+            while times
+                .front()
+                .is_some_and(|t| now.saturating_sub(*t) >= window_ms)
+            {
+                times.pop_front();
+            }
+            !times.is_empty()
+        };
+        self.number_sends.retain(|_, t| keep_window(t));
+        self.client_sends.retain(|_, t| keep_window(t));
+        let now_s = now / 1000;
+        self.tokens.retain(|_, t| t.exp > now_s);
+        self.auth_codes.retain(|_, a| a.expires_at > now);
+    }
+}

@@ -1,0 +1,311 @@
+//! Helpers every provider shares: JSON request bodies, JSON response bodies with the
+//! `malformed_response` mapping, provider messages, `Retry-After`, token clean-up.
+//!
+//! Kept in one place so the five provider files only say what differs between APIs.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::secret::Secret;
+
+/// Whether a `Content-Type` value is JSON: `application/json`, `text/json` or any
+/// `application/…+json` (problem details, `application/vnd.sso.v1+json`).
+pub(crate) fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence == "text/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Compact JSON text of a typed request body (fields in declared order, exactly what the
+/// seeds show; a `serde_json::Value` would sort its keys).
+pub(crate) fn to_json(body: &impl Serialize) -> Result<String, Error> {
+    serde_json::to_string(body).map_err(|_| Error::InvalidInput {
+        field: "body",
+        message: "the request body cannot be serialised".into(),
+    })
+}
+
+/// A request with a typed JSON body and the given `Content-Type`.
+pub(crate) fn json_request(
+    method: Method,
+    url: String,
+    content_type: &str,
+    body: &impl Serialize,
+) -> Result<HttpRequest, Error> {
+    let mut req = HttpRequest::new(method, url).header("Content-Type", content_type);
+    req.body = Some(to_json(body)?);
+    Ok(req)
+}
+
+/// The error for a `Flow::on_code_response` step a provider does not have.
+pub(crate) fn unexpected_step(step: u8) -> Error {
+    Error::InvalidState {
+        message: format!("no code-request step {step} in this provider"),
+    }
+}
+
+/// Adds `Authorization: Bearer <token>`.
+pub(crate) fn bearer(req: HttpRequest, token: &Secret) -> HttpRequest {
+    req.header("Authorization", format!("Bearer {}", token.expose()))
+}
+
+/// The body of a response as JSON. Empty bodies, non-JSON content types (an HTML error
+/// page), syntax errors and truncated JSON are all `malformed_response`. A missing
+/// `Content-Type` is tolerated when the body parses.
+pub(crate) fn json_body(resp: &HttpResponse) -> Result<Value, Error> {
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::malformed(resp, "empty body"));
+    }
+    if let Some(ct) = resp.header("content-type") {
+        if !is_json_media_type(ct) {
+            let shown: String = ct.chars().take(60).collect();
+            return Err(Error::malformed(
+                resp,
+                format!("expected JSON, got content type `{shown}`"),
+            ));
+        }
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| {
+        let reason = match e.classify() {
+            serde_json::error::Category::Eof => "truncated JSON",
+            _ => "the body is not JSON",
+        };
+        Error::malformed(resp, reason)
+    })
+}
+
+/// The body as JSON when it is JSON at all (for error bodies, where anything goes).
+pub(crate) fn lenient_json(resp: &HttpResponse) -> Option<Value> {
+    serde_json::from_slice(&resp.body).ok()
+}
+
+/// Reads a typed value out of a parsed body; a shape mismatch is `malformed_response`
+/// with a redacted excerpt (the body may hold tokens).
+pub(crate) fn typed<T: DeserializeOwned>(resp: &HttpResponse, value: &Value) -> Result<T, Error> {
+    T::deserialize(value).map_err(|_| malformed_json(resp, value, "unexpected JSON shape"))
+}
+
+/// A `malformed_response` for a body that parsed as JSON: the excerpt is the JSON with
+/// every string under a key that looks secret (`token`, `code`, `secret`, `password`,
+/// `jwt`) replaced by `<redacted>`, bounded like [`HttpResponse::excerpt`].
+pub(crate) fn malformed_json(resp: &HttpResponse, value: &Value, reason: &str) -> Error {
+    let shown = redact(value, false).to_string();
+    let mut excerpt: String = shown.chars().take(200).collect();
+    if shown.chars().nth(200).is_some() {
+        excerpt.push('…');
+    }
+    Error::MalformedResponse {
+        status: resp.status,
+        reason: reason.to_owned(),
+        excerpt,
+    }
+}
+
+fn redact(value: &Value, secret: bool) -> Value {
+    match value {
+        Value::String(_) if secret => Value::String("<redacted>".into()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| redact(v, secret)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), redact(v, secret || is_secret_key(k))))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["token", "code", "secret", "password", "jwt", "otp"]
+        .iter()
+        .any(|s| k.contains(s))
+}
+
+/// The provider's human message in an error body: the first string among `message`,
+/// `title`, `error_description`, `detail`, `error`.
+pub(crate) fn message(body: Option<&Value>) -> Option<String> {
+    let body = body?;
+    ["message", "title", "error_description", "detail", "error"]
+        .iter()
+        .find_map(|k| body.get(k).and_then(Value::as_str))
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
+}
+
+/// Seconds to wait: the `Retry-After` header wins, else a body field `retry_after`,
+/// `retryAfter` (also inside `data`), as a number or a numeric string.
+pub(crate) fn retry_after(resp: &HttpResponse, body: Option<&Value>) -> Option<u64> {
+    resp.retry_after().or_else(|| {
+        let body = body?;
+        let data = body.get("data");
+        [Some(body), data]
+            .into_iter()
+            .flatten()
+            .flat_map(|v| [v.get("retry_after"), v.get("retryAfter")])
+            .flatten()
+            .find_map(as_seconds)
+    })
+}
+
+fn as_seconds(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.is_finite()).map(|f| f.ceil() as u64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The generic error for a non-2xx response: [`Error::from_status`] with the body's
+/// message and retry hint.
+pub(crate) fn status_error(resp: &HttpResponse) -> Error {
+    let body = lenient_json(resp);
+    Error::from_status(
+        resp.status,
+        message(body.as_ref()),
+        retry_after(resp, body.as_ref()),
+    )
+}
+
+/// A boolean however an API spells it: `true`/`false`, `1`/`0`, `"1"`/`"0"`, `"true"`/`"false"`.
+pub(crate) fn loose_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" => Some(true),
+            "0" | "false" | "no" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A session token from a response string: trims, strips a `Bearer ` prefix (any case),
+/// and refuses an empty result.
+pub(crate) fn token_from(
+    resp: &HttpResponse,
+    body: &Value,
+    raw: Option<&str>,
+) -> Result<Secret, Error> {
+    let raw = raw.map(str::trim).unwrap_or_default();
+    let token = match raw.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("bearer ") => raw.get(7..).unwrap_or_default().trim(),
+        _ => raw,
+    };
+    if token.is_empty() {
+        return Err(malformed_json(resp, body, "no token in the response"));
+    }
+    Ok(Secret::new(token))
+}
+
+/// `deserialize_with` for optional fields of user profiles: `null`, a missing field or a
+/// value of the wrong type all become `None` instead of failing the whole response.
+pub(crate) fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let v = Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).ok())
+}
+
+/// Standard base64 (with padding), for HTTP Basic credentials.
+pub(crate) fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sym = |i: u32| char::from(ALPHABET.get((i & 63) as usize).copied().unwrap_or(b'A'));
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(sym(n >> 18));
+        out.push(sym(n >> 12));
+        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
+        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/problem+json",
+            "Application/VND.SSO.V1+JSON",
+            "text/json",
+        ] {
+            assert!(is_json_media_type(ok), "{ok}");
+        }
+        for bad in ["text/html", "text/plain", "application/xml", ""] {
+            assert!(!is_json_media_type(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bodies() {
+        let html = HttpResponse::new(200, "<html>502</html>").with_header("Content-Type", "text/html");
+        assert_eq!(json_body(&html).unwrap_err().code(), "malformed_response");
+        let empty = HttpResponse::new(200, "  ");
+        assert!(matches!(json_body(&empty), Err(Error::MalformedResponse { reason, .. }) if reason == "empty body"));
+        let cut = HttpResponse::new(200, "{\"token\": \"ab");
+        assert!(matches!(json_body(&cut), Err(Error::MalformedResponse { reason, .. }) if reason == "truncated JSON"));
+        assert_eq!(json_body(&HttpResponse::new(200, "{}")).unwrap(), serde_json::json!({}));
+    }
+
+    #[test]
+    fn redacted_excerpt_hides_tokens() {
+        let v = serde_json::json!({"auth_token": "Bearer abc.def", "user": {"id": 1}});
+        let e = malformed_json(&HttpResponse::new(200, ""), &v, "x");
+        let Error::MalformedResponse { excerpt, .. } = e else { panic!() };
+        assert!(!excerpt.contains("abc.def"), "{excerpt}");
+        assert!(excerpt.contains("\"id\":1"), "{excerpt}");
+    }
+
+    #[test]
+    fn retry_after_header_wins() {
+        let body = serde_json::json!({"retryAfter": 9, "data": {"retryAfter": 8}});
+        let r = HttpResponse::new(429, "");
+        assert_eq!(retry_after(&r, Some(&body)), Some(9));
+        let nested = serde_json::json!({"data": {"retryAfter": "8"}});
+        assert_eq!(retry_after(&r, Some(&nested)), Some(8));
+        let r = r.with_header("Retry-After", "30");
+        assert_eq!(retry_after(&r, Some(&body)), Some(30));
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg==")] {
+            assert_eq!(base64(i.as_bytes()), o);
+        }
+    }
+
+    #[test]
+    fn bearer_prefix_stripped() {
+        let r = HttpResponse::new(200, "");
+        let v = Value::Null;
+        assert_eq!(token_from(&r, &v, Some("Bearer a.b.c")).unwrap().expose(), "a.b.c");
+        assert_eq!(token_from(&r, &v, Some("bearer  x ")).unwrap().expose(), "x");
+        assert!(token_from(&r, &v, Some("Bearer ")).is_err());
+        assert!(token_from(&r, &v, None).is_err());
+    }
+}

@@ -1,1 +1,0 @@
-//! PLACEHOLDER — the session state machine is being implemented (issue 3).

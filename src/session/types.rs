@@ -1,0 +1,236 @@
+//! The values the machine takes and gives: configuration, sessions, events.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::token::SessionToken;
+
+/// How a session gets a new token before the old one expires.
+///
+/// None of the four APIs has a refresh-token endpoint, so refresh is a strategy.
+/// JavaScript writes it as `{ "strategy": "reverify" }` (and so on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "strategy", rename_all = "camelCase")]
+pub enum RefreshStrategy {
+    /// The user signs in again: [`Event::TokenExpiring`] when refresh is due, then
+    /// [`Event::SignedOut`] at expiry.
+    #[default]
+    Reverify,
+    /// The app's own backend issues a new token: the machine emits
+    /// [`Event::RefreshNeeded`] and takes [`Machine::handle_refreshed_token`] or
+    /// [`Machine::handle_refresh_failed`].
+    ///
+    /// [`Machine::handle_refreshed_token`]: super::Machine::handle_refreshed_token
+    /// [`Machine::handle_refresh_failed`]: super::Machine::handle_refresh_failed
+    Callback,
+    /// The provider's own refresh request ([`crate::provider::Flow::refresh_request`]).
+    ProviderNative,
+}
+
+/// The local rules of the machine. Every field has a default, so `{}` is a valid
+/// configuration in JSON; durations are seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Config {
+    /// Seconds between two code requests for the same number (default 30).
+    pub resend_cooldown_secs: u64,
+    /// Seconds a code stays valid when the provider does not say (default 300).
+    pub code_ttl_secs: u64,
+    /// Wrong codes allowed per sent code (default 5).
+    pub max_attempts: u32,
+    /// Seconds before the local expiry at which refresh is due (default 60).
+    pub refresh_margin_secs: u64,
+    /// How a token is refreshed (default [`RefreshStrategy::Reverify`]).
+    pub refresh: RefreshStrategy,
+    /// Lifetime of an opaque (non-JWT) token; `None` (the default): no local expiry.
+    pub opaque_token_lifetime_secs: Option<u64>,
+    /// Region for numbers typed without a country code (e.g. `"DE"`), used by the client.
+    pub default_region: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            resend_cooldown_secs: 30,
+            code_ttl_secs: 300,
+            max_attempts: 5,
+            refresh_margin_secs: 60,
+            refresh: RefreshStrategy::Reverify,
+            opaque_token_lifetime_secs: None,
+            default_region: None,
+        }
+    }
+}
+
+/// The kind of session token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenType {
+    /// A JWT, decoded for display and timing.
+    Jwt,
+    /// Any other string; the server alone knows when it expires.
+    Opaque,
+}
+
+/// A signed-in session. `Debug` never shows the token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    /// The provider's short name (`gizo`, `arita`, …).
+    pub provider: String,
+    /// The phone number that signed in, E.164.
+    pub phone: String,
+    /// The token with its skew-proof local expiry.
+    pub token: SessionToken,
+    /// The user profile the provider returned, if any.
+    pub user: Option<Value>,
+}
+
+impl Session {
+    /// JWT or opaque.
+    pub fn token_type(&self) -> TokenType {
+        if self.token.jwt().is_some() {
+            TokenType::Jwt
+        } else {
+            TokenType::Opaque
+        }
+    }
+
+    /// The decoded claims of a JWT.
+    pub fn claims(&self) -> Option<&Map<String, Value>> {
+        self.token.jwt().map(|jwt| &jwt.claims().all)
+    }
+
+    /// When the token arrived, unix ms on the local clock.
+    pub fn received_at(&self) -> u64 {
+        self.token.expiry().received_at
+    }
+
+    /// When the token expires on the local clock (unix ms), if known.
+    pub fn expires_at(&self) -> Option<u64> {
+        self.token.expiry().expires_at
+    }
+}
+
+/// What the user sees after a code was sent. Never holds the challenge handle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeInfo {
+    /// The number the code went to, E.164.
+    pub phone: String,
+    /// Whether the account already exists, where the API says.
+    pub is_registered: Option<bool>,
+    /// When a new code may be requested, unix ms.
+    pub resend_allowed_at: u64,
+    /// When the code expires, unix ms.
+    pub code_expires_at: u64,
+    /// Wrong codes still allowed.
+    pub attempts_left: u32,
+}
+
+impl CodeInfo {
+    /// Whole seconds until a resend is allowed at `now` (0 when allowed).
+    pub fn resend_after(&self, now: u64) -> u64 {
+        ceil_secs(self.resend_allowed_at.saturating_sub(now))
+    }
+}
+
+/// Milliseconds rounded up to whole seconds.
+pub(crate) fn ceil_secs(ms: u64) -> u64 {
+    ms.div_ceil(1000)
+}
+
+/// The state of the machine, without its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StateKind {
+    /// No session and no code sent.
+    SignedOut,
+    /// A code was sent; waiting for the user to type it.
+    CodeSent,
+    /// A session with a token.
+    SignedIn,
+    /// A session whose token is being replaced (the old one is still usable).
+    Refreshing,
+}
+
+/// A user action; the machine runs at most one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    /// Ask for a code for a (new) number.
+    RequestCode,
+    /// Ask for a new code for the same number.
+    Resend,
+    /// Check a code.
+    Verify,
+    /// Replace the token.
+    Refresh,
+    /// Tell the server the session ends.
+    SignOut,
+}
+
+/// Identifies one operation (one [`Action`]); reported back in [`Event::Done`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OpId(pub(crate) u64);
+
+/// Identifies one request handed out by `poll_request`; pass it back with its response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub(crate) u64);
+
+/// Why a session ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignOutReason {
+    /// The user (or app) signed out.
+    User,
+    /// The token expired without a successful refresh.
+    Expired,
+    /// The server refused the token during refresh (401/403).
+    Refused(Error),
+}
+
+/// Outputs of the machine, in the order they happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// The state after [`Machine::restore`](super::Machine::restore): the stored session, if any.
+    InitialSession(Option<Session>),
+    /// A code was sent (also after a resend).
+    CodeSent(CodeInfo),
+    /// The user signed in.
+    SignedIn(Session),
+    /// The token was replaced.
+    TokenRefreshed(Session),
+    /// The token expires soon and the strategy is `Reverify`: ask the user to sign in again.
+    TokenExpiring(Session),
+    /// The session ended.
+    SignedOut(SignOutReason),
+    /// `Callback` strategy: ask the app for a new token for this session, then call
+    /// `handle_refreshed_token` or `handle_refresh_failed`.
+    RefreshNeeded(Session),
+    /// The persistent part changed: store `Machine::snapshot()` (or remove it when `None`).
+    SnapshotChanged,
+    /// An operation finished; errors of background operations are reported here too.
+    Done {
+        /// Which operation.
+        op: OpId,
+        /// What it was.
+        action: Action,
+        /// How it ended.
+        result: Result<(), Error>,
+    },
+}
+
+impl Event {
+    /// The JavaScript name of the auth-state events (`SIGNED_IN`, …); `None` for the others.
+    pub fn js_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Event::InitialSession(_) => "INITIAL_SESSION",
+            Event::CodeSent(_) => "CODE_SENT",
+            Event::SignedIn(_) => "SIGNED_IN",
+            Event::TokenRefreshed(_) => "TOKEN_REFRESHED",
+            Event::TokenExpiring(_) => "TOKEN_EXPIRING",
+            Event::SignedOut(_) => "SIGNED_OUT",
+            _ => return None,
+        })
+    }
+}

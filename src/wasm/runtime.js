@@ -1,0 +1,285 @@
+// The JavaScript half of the wasm layer: the `AuthError` class and the few host
+// facilities the Rust side needs (fetch with a timeout, timers, storage, Web Locks,
+// cross-tab messages, wake-up events). Every global is looked up lazily, when a call
+// needs it, so importing the package touches nothing in Node or React Native.
+
+/** Every failure of phone-auth. `code` is stable; see docs/wasm.md for the list. */
+export class AuthError extends Error {
+  constructor(code, message, status, retryAfter, providerMessage) {
+    super(message);
+    this.name = 'AuthError';
+    this.code = code;
+    this.status = status ?? null;
+    this.retryAfter = retryAfter ?? null;
+    this.providerMessage = providerMessage ?? null;
+  }
+}
+
+export function authError(code, message, status, retryAfter, providerMessage) {
+  return new AuthError(code, message, status, retryAfter, providerMessage);
+}
+
+/** Wraps anything thrown by user code or the host into an AuthError. */
+export function toAuthError(e, code) {
+  if (e instanceof AuthError) return e;
+  const msg = e && typeof e.message === 'string' ? e.message : String(e);
+  return new AuthError(code, msg.slice(0, 300));
+}
+
+const g = () => globalThis;
+
+export function nowMs() {
+  return Date.now();
+}
+
+export function sleep(ms) {
+  return new Promise((r) => g().setTimeout(r, ms));
+}
+
+/** Starts a timer; returns its id. */
+export function setTimer(ms, f) {
+  return g().setTimeout(f, ms);
+}
+
+export function clearTimer(id) {
+  g().clearTimeout(id);
+}
+
+/**
+ * One HTTP exchange. Resolves to `[status, headers (flat [k, v, k, v…]), body bytes]`;
+ * rejects with an AuthError `timeout` or `network` (never with the request's content).
+ */
+export async function httpSend(fetchFn, method, url, headers, body, timeoutMs) {
+  const f = fetchFn || g().fetch;
+  if (typeof f !== 'function') {
+    throw new AuthError('invalid_config', 'No fetch available: pass `fetch` in the options.');
+  }
+  const h = {};
+  for (let i = 0; i + 1 < headers.length; i += 2) h[headers[i]] = headers[i + 1];
+  const AC = g().AbortController;
+  const ctl = typeof AC === 'function' ? new AC() : null;
+  let timedOut = false;
+  const timer = g().setTimeout(() => {
+    timedOut = true;
+    if (ctl) ctl.abort();
+  }, timeoutMs);
+  try {
+    const init = { method, headers: h };
+    if (body != null) init.body = body;
+    if (ctl) init.signal = ctl.signal;
+    const work = (async () => {
+      const res = await f(url, init);
+      const flat = [];
+      if (res.headers && typeof res.headers.forEach === 'function') {
+        res.headers.forEach((v, k) => flat.push(k, v));
+      }
+      const buf = await res.arrayBuffer();
+      return [res.status, flat, new Uint8Array(buf)];
+    })();
+    // Without AbortController (old React Native), the timer still wins the race.
+    const timeout = new Promise((_, reject) => {
+      const check = () =>
+        timedOut ? reject(new AuthError('timeout', 'The server did not answer in time.')) : g().setTimeout(check, 50);
+      if (!ctl) check();
+    });
+    return await (ctl ? work : Promise.race([work, timeout]));
+  } catch (e) {
+    if (e instanceof AuthError) throw e;
+    if (timedOut) throw new AuthError('timeout', 'The server did not answer in time.');
+    const what = e && e.name ? e.name : 'error';
+    throw new AuthError('network', `The network request failed: ${what}.`);
+  } finally {
+    g().clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------- storage
+
+class MemoryStorage {
+  constructor() {
+    this.m = new Map();
+  }
+  getItem(k) {
+    return this.m.has(k) ? this.m.get(k) : null;
+  }
+  setItem(k, v) {
+    this.m.set(k, String(v));
+  }
+  removeItem(k) {
+    this.m.delete(k);
+  }
+}
+
+/**
+ * Resolves the `storage` option: 'local' | 'session' | 'memory' | adapter (default:
+ * 'local' where `localStorage` exists, else 'memory'). Returns `[store, kind]`.
+ */
+export function resolveStorage(opt) {
+  if (opt && typeof opt === 'object') {
+    for (const m of ['getItem', 'setItem', 'removeItem']) {
+      if (typeof opt[m] !== 'function') {
+        throw new AuthError('invalid_config', `The storage adapter has no ${m}() method.`);
+      }
+    }
+    return [opt, 'adapter'];
+  }
+  const pick = (name) => {
+    try {
+      const s = g()[name];
+      return s && typeof s.getItem === 'function' ? s : null;
+    } catch (_) {
+      return null; // e.g. a sandboxed iframe throws on access
+    }
+  };
+  if (opt === 'local' || opt === 'session') {
+    const s = pick(opt === 'local' ? 'localStorage' : 'sessionStorage');
+    if (!s) throw new AuthError('invalid_config', `storage: '${opt}' is not available in this runtime.`);
+    return [s, opt];
+  }
+  if (opt === 'memory') return [new MemoryStorage(), 'memory'];
+  if (opt == null) {
+    const s = pick('localStorage');
+    return s ? [s, 'local'] : [new MemoryStorage(), 'memory'];
+  }
+  throw new AuthError('invalid_config', "storage must be 'local', 'session', 'memory' or an adapter.");
+}
+
+export async function storeGet(s, k) {
+  try {
+    const v = await s.getItem(k);
+    return typeof v === 'string' ? v : null;
+  } catch (e) {
+    throw toAuthError(e, 'storage');
+  }
+}
+
+export async function storeSet(s, k, v) {
+  try {
+    await s.setItem(k, v);
+  } catch (e) {
+    throw toAuthError(e, 'storage');
+  }
+}
+
+export async function storeRemove(s, k) {
+  try {
+    await s.removeItem(k);
+  } catch (e) {
+    throw toAuthError(e, 'storage');
+  }
+}
+
+// ---------------------------------------------------------------- tabs
+
+/**
+ * Runs `f` (returning a Promise) while holding the Web Lock `name`, waiting at most
+ * `timeoutMs` for it. Without `navigator.locks` (Node, React Native) runs `f` at once.
+ * Resolves to `[tookLock, value]`; when the wait times out runs `f` anyway (a stuck tab
+ * must not block refresh forever) with `tookLock` false.
+ */
+export async function withLock(name, timeoutMs, f) {
+  let locks = null;
+  try {
+    locks = g().navigator && g().navigator.locks;
+  } catch (_) {
+    locks = null;
+  }
+  if (!locks || typeof locks.request !== 'function') return [false, await f()];
+  const AC = g().AbortController;
+  const ctl = new AC();
+  const timer = g().setTimeout(() => ctl.abort(), timeoutMs);
+  try {
+    return await locks.request(name, { signal: ctl.signal }, async () => {
+      g().clearTimeout(timer);
+      return [true, await f()];
+    });
+  } catch (e) {
+    if (e && e.name === 'AbortError') return [false, await f()];
+    throw e;
+  } finally {
+    g().clearTimeout(timer);
+  }
+}
+
+/**
+ * Listens for other tabs: a BroadcastChannel named `name` and `storage` events for
+ * `key` (for `localStorage`). Calls `cb(msg)` with a string. Returns a stop function.
+ */
+export function listenTabs(name, key, useStorageEvent, cb) {
+  const stops = [];
+  try {
+    const BC = g().BroadcastChannel;
+    if (typeof BC === 'function') {
+      const ch = new BC(name);
+      ch.onmessage = (ev) => {
+        if (typeof ev.data === 'string') cb(ev.data);
+      };
+      stops.push(() => ch.close());
+    }
+  } catch (_) {
+    /* not available */
+  }
+  if (useStorageEvent) {
+    const w = g();
+    if (typeof w.addEventListener === 'function' && typeof w.document === 'object') {
+      const h = (ev) => {
+        if (ev.key === key || ev.key === null) cb('storage');
+      };
+      w.addEventListener('storage', h);
+      stops.push(() => w.removeEventListener('storage', h));
+    }
+  }
+  return () => stops.forEach((s) => s());
+}
+
+/** Posts `msg` on the BroadcastChannel `name`, where one exists. */
+export function postTabs(name, msg) {
+  try {
+    const BC = g().BroadcastChannel;
+    if (typeof BC !== 'function') return;
+    const ch = new BC(name);
+    ch.postMessage(msg);
+    ch.close();
+  } catch (_) {
+    /* not available */
+  }
+}
+
+/** Calls `cb()` when the page becomes visible or the device comes back online. */
+export function listenWake(cb) {
+  const w = g();
+  if (typeof w.addEventListener !== 'function') return () => {};
+  const doc = w.document;
+  const onVis = () => {
+    if (!doc || doc.visibilityState === 'visible') cb();
+  };
+  w.addEventListener('online', cb);
+  if (doc && typeof doc.addEventListener === 'function') doc.addEventListener('visibilitychange', onVis);
+  return () => {
+    w.removeEventListener('online', cb);
+    if (doc && typeof doc.removeEventListener === 'function') doc.removeEventListener('visibilitychange', onVis);
+  };
+}
+
+/** Calls a user function, turning anything it throws into a rejected AuthError. */
+export async function callUser(f, arg, code) {
+  try {
+    return await f(arg);
+  } catch (e) {
+    throw toAuthError(e, code);
+  }
+}
+
+/** Runs a listener and reports (never rethrows) what it throws. */
+export function callListener(f, event, session) {
+  try {
+    f(event, session);
+  } catch (e) {
+    const c = g().console;
+    if (c && typeof c.error === 'function') c.error('phone-auth: an onAuthStateChange listener threw', e);
+  }
+}
+
+export function isFunction(v) {
+  return typeof v === 'function';
+}
