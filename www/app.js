@@ -153,7 +153,7 @@ function createClient() {
 function onAuthEvent(event, s) {
   switch (event) {
     case 'INITIAL_SESSION':
-      if (s) showSignedIn(s, false);
+      if (s && !session) showSignedIn(s, false);
       break;
     case 'SIGNED_IN':
       if (!session) {
@@ -274,7 +274,7 @@ async function sendCode(event) {
 function enterCodeStep(c, e164) {
   const resendAfter = Number(c?.resendAfter);
   challenge = {
-    e164: c?.phone ?? e164,
+    e164: e164 ?? c?.phone,
     resendAt: Date.now() + (Number.isFinite(resendAfter) ? resendAfter : 30) * 1000,
   };
   el.phoneForm.hidden = true;

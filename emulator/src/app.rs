@@ -80,7 +80,9 @@ impl App {
         if let Some(db) = &self.db {
             let db = db.lock().unwrap_or_else(|e| e.into_inner());
             if let Err(e) = f(&db) {
-                self.cfg.logger.line(&format!("data file: could not save {what}: {e}"));
+                self.cfg
+                    .logger
+                    .line(&format!("data file: could not save {what}: {e}"));
             }
         }
     }
@@ -117,9 +119,10 @@ impl App {
         )?;
         if let Some(sms) = &issued.sms {
             // The one log line allowed to carry a code: it is the emulator's SMS.
-            self.cfg
-                .logger
-                .line(&format!("SMS {} {} code {}", sms.provider, sms.to, sms.code));
+            self.cfg.logger.line(&format!(
+                "SMS {} {} code {}",
+                sms.provider, sms.to, sms.code
+            ));
         }
         Ok(issued)
     }
@@ -178,7 +181,9 @@ impl App {
                 device_token: None,
                 created_at: now_ms(),
             };
-            state.users.insert((provider, e164.to_owned()), user.clone());
+            state
+                .users
+                .insert((provider, e164.to_owned()), user.clone());
             user
         };
         self.persist("user", |db| db.save_user(&user));
@@ -186,7 +191,12 @@ impl App {
     }
 
     /// Applies `change` to a registered user and saves it.
-    pub fn update_user(&self, provider: Provider, e164: &str, change: impl FnOnce(&mut User)) -> Option<User> {
+    pub fn update_user(
+        &self,
+        provider: Provider,
+        e164: &str,
+        change: impl FnOnce(&mut User),
+    ) -> Option<User> {
         let user = {
             let mut state = self.state();
             let user = state.users.get_mut(&(provider, e164.to_owned()))?;
@@ -199,15 +209,31 @@ impl App {
 
     /// Issues an access token for a user.
     pub fn issue_user_token(&self, user: &User) -> Option<String> {
-        self.issue(user.provider, TokenKind::User, user.id.to_string(), Some(user.e164.clone()))
+        self.issue(
+            user.provider,
+            TokenKind::User,
+            user.id.to_string(),
+            Some(user.e164.clone()),
+        )
     }
 
     /// Issues GIZO's company (admin/app) token.
     pub fn issue_company_token(&self) -> Option<String> {
-        self.issue(Provider::Gizo, TokenKind::Company, self.cfg.client_id.clone(), None)
+        self.issue(
+            Provider::Gizo,
+            TokenKind::Company,
+            self.cfg.client_id.clone(),
+            None,
+        )
     }
 
-    fn issue(&self, provider: Provider, kind: TokenKind, sub: String, phone: Option<String>) -> Option<String> {
+    fn issue(
+        &self,
+        provider: Provider,
+        kind: TokenKind,
+        sub: String,
+        phone: Option<String>,
+    ) -> Option<String> {
         let now_s = now_ms() / 1000;
         let jti = codes::random_id();
         let exp = now_s.saturating_add(self.cfg.token_ttl.as_secs().max(1));

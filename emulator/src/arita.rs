@@ -17,7 +17,9 @@ use crate::app::{hash_password, parse_number, password_matches, App};
 use crate::codes::Check;
 use crate::store::{Provider, TokenKind, User};
 use crate::tokens::{rfc3339, Claims, ISSUER};
-use crate::web::{bearer, code_field, json, json_object, str_field, with_retry_after, FieldError, Peer};
+use crate::web::{
+    bearer, code_field, json, json_object, str_field, with_retry_after, FieldError, Peer,
+};
 
 const NOT_A_PHONE: &str = "手機號碼格式錯誤";
 const NO_SUCH_USER: &str = "輸入的用戶名不存在";
@@ -39,7 +41,10 @@ pub fn routes() -> Router<Arc<App>> {
 }
 
 fn ok(data: Value) -> Response {
-    json(StatusCode::OK, &json!({"success": true, "message": "", "data": data}))
+    json(
+        StatusCode::OK,
+        &json!({"success": true, "message": "", "data": data}),
+    )
 }
 
 fn fail(message: &str) -> Response {
@@ -47,7 +52,10 @@ fn fail(message: &str) -> Response {
 }
 
 fn fail_with(status: StatusCode, message: &str) -> Response {
-    json(status, &json!({"success": false, "message": message, "data": null}))
+    json(
+        status,
+        &json!({"success": false, "message": message, "data": null}),
+    )
 }
 
 fn unauthorized() -> Response {
@@ -57,7 +65,8 @@ fn unauthorized() -> Response {
 type Object = serde_json::Map<String, Value>;
 
 fn body_object(body: &Bytes) -> Result<Object, Response> {
-    json_object(body).map_err(|_| fail_with(StatusCode::BAD_REQUEST, "請求格式錯誤 (invalid JSON body)"))
+    json_object(body)
+        .map_err(|_| fail_with(StatusCode::BAD_REQUEST, "請求格式錯誤 (invalid JSON body)"))
 }
 
 fn field_error(field: &str, e: FieldError) -> Response {
@@ -115,19 +124,34 @@ async fn username_info(State(app): State<Arc<App>>, body: Bytes) -> Response {
             .find(|u| u.provider == Provider::Arita && u.username == username)
             .cloned()
             .ok_or_else(|| fail(NO_SUCH_USER))?;
-        let tail: String = user.e164.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = user
+            .e164
+            .chars()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let email = user.email.as_deref().map(|e| match e.split_once('@') {
-            Some((local, _)) => format!("{}*****@*****.com", local.chars().take(2).collect::<String>()),
+            Some((local, _)) => format!(
+                "{}*****@*****.com",
+                local.chars().take(2).collect::<String>()
+            ),
             None => "*****".to_owned(),
         });
-        Ok(ok(json!({"email": email, "phone": format!("******{tail}")})))
+        Ok(ok(
+            json!({"email": email, "phone": format!("******{tail}")}),
+        ))
     })
 }
 
 async fn info(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     run(|| {
         let (user, _) = signed_in(&app, &headers)?;
-        let national = parse_number(&user.e164).map(|n| n.national).unwrap_or(user.e164);
+        let national = parse_number(&user.e164)
+            .map(|n| n.national)
+            .unwrap_or(user.e164);
         Ok(ok(json!({"email": user.email, "phone": national})))
     })
 }
@@ -139,7 +163,9 @@ async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let password = required(&obj, "password")?;
         let device = required(&obj, "deviceToken")?;
         let number = parse_number(login_id).ok_or_else(|| fail(NOT_A_PHONE))?;
-        let user = app.user(Provider::Arita, &number.e164).ok_or_else(|| fail(NO_SUCH_USER))?;
+        let user = app
+            .user(Provider::Arita, &number.e164)
+            .ok_or_else(|| fail(NO_SUCH_USER))?;
         let matches = user
             .password_hash
             .as_deref()
@@ -148,7 +174,9 @@ async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
             return Err(fail("帳號或密碼錯誤"));
         }
         let device = device.to_owned();
-        app.update_user(Provider::Arita, &number.e164, |u| u.device_token = Some(device));
+        app.update_user(Provider::Arita, &number.e164, |u| {
+            u.device_token = Some(device)
+        });
         access_token(&app, &user)
     })
 }
@@ -172,7 +200,11 @@ struct OtpClaims {
     exp: u64,
 }
 
-async fn otp(State(app): State<Arc<App>>, Extension(peer): Extension<Peer>, body: Bytes) -> Response {
+async fn otp(
+    State(app): State<Arc<App>>,
+    Extension(peer): Extension<Peer>,
+    body: Bytes,
+) -> Response {
     run(|| {
         let obj = body_object(&body)?;
         let nature = match obj.get("nature") {
@@ -232,7 +264,13 @@ fn verify_otp(app: &App, body: &Bytes, nature: u8) -> Result<User, Response> {
     if claims.nature != nature {
         return Err(fail("驗證類型不符"));
     }
-    match app.check_code(Provider::Arita, &claims.login_id, Some(&claims.jti), nature, &code) {
+    match app.check_code(
+        Provider::Arita,
+        &claims.login_id,
+        Some(&claims.jti),
+        nature,
+        &code,
+    ) {
         Check::Accepted => {}
         Check::Wrong => return Err(fail("驗證碼錯誤")),
         Check::Expired => return Err(fail("驗證碼已過期")),
@@ -272,7 +310,9 @@ async fn set_password(State(app): State<Arc<App>>, headers: HeaderMap, body: Byt
             return Err(fail("密碼格式錯誤 (6–40 letters, digits or symbols)"));
         }
         let hash = hash_password(password);
-        app.update_user(Provider::Arita, &user.e164, |u| u.password_hash = Some(hash));
+        app.update_user(Provider::Arita, &user.e164, |u| {
+            u.password_hash = Some(hash)
+        });
         Ok(ok(Value::Null))
     })
 }
@@ -294,7 +334,9 @@ async fn device_token(State(app): State<Arc<App>>, headers: HeaderMap, body: Byt
             return Err(fail("裝置令牌過長 (at most 255 characters)"));
         }
         let token = token.to_owned();
-        app.update_user(Provider::Arita, &user.e164, |u| u.device_token = Some(token));
+        app.update_user(Provider::Arita, &user.e164, |u| {
+            u.device_token = Some(token)
+        });
         Ok(ok(Value::Null))
     })
 }

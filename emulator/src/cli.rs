@@ -88,7 +88,9 @@ pub fn parse_test_number(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("--test-number {s:?}: expected +E164=CODE"))?;
     let code = code.trim();
     if !(4..=8).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("--test-number {number}: the code must be 4–8 digits"));
+        return Err(format!(
+            "--test-number {number}: the code must be 4–8 digits"
+        ));
     }
     let e164 = parse_number(number.trim())
         .map(|n| n.e164)

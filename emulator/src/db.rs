@@ -53,7 +53,9 @@ impl Db {
     pub fn key_material(&self) -> rusqlite::Result<Option<KeyMaterial>> {
         let get = |k: &str| {
             self.conn
-                .query_row("SELECT v FROM meta WHERE k = ?1", [k], |r| r.get::<_, String>(0))
+                .query_row("SELECT v FROM meta WHERE k = ?1", [k], |r| {
+                    r.get::<_, String>(0)
+                })
                 .optional()
         };
         Ok(match (get("access_key")?, get("challenge_key")?) {
@@ -66,7 +68,8 @@ impl Db {
     pub fn save_key_material(&self, m: &KeyMaterial) -> rusqlite::Result<()> {
         let put = "INSERT OR REPLACE INTO meta (k, v) VALUES (?1, ?2)";
         self.conn.execute(put, params!["access_key", m.access])?;
-        self.conn.execute(put, params!["challenge_key", m.challenge])?;
+        self.conn
+            .execute(put, params!["challenge_key", m.challenge])?;
         Ok(())
     }
 
@@ -100,9 +103,9 @@ impl Db {
             state.last_user_id = state.last_user_id.max(user.id);
             state.users.insert((provider, user.e164.clone()), user);
         }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT jti, provider, subject, kind, exp, revoked FROM tokens WHERE exp > ?1")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT jti, provider, subject, kind, exp, revoked FROM tokens WHERE exp > ?1",
+        )?;
         let rows = stmt.query_map([to_i64(now_s)], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -115,7 +118,8 @@ impl Db {
         })?;
         for row in rows {
             let (jti, provider, subject, kind, exp, revoked) = row?;
-            let (Some(provider), Some(kind)) = (Provider::from_name(&provider), TokenKind::from_name(&kind))
+            let (Some(provider), Some(kind)) =
+                (Provider::from_name(&provider), TokenKind::from_name(&kind))
             else {
                 continue;
             };
@@ -162,6 +166,7 @@ impl Db {
 
     /// Deletes users and tokens (`DELETE /__emulator/state`); keys stay.
     pub fn wipe(&self) -> rusqlite::Result<()> {
-        self.conn.execute_batch("DELETE FROM users; DELETE FROM tokens;")
+        self.conn
+            .execute_batch("DELETE FROM users; DELETE FROM tokens;")
     }
 }

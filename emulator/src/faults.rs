@@ -84,7 +84,11 @@ pub async fn inject(req: Request, next: Next) -> Response {
     let Some(value) = req.headers().get(HEADER) else {
         return next.run(req).await;
     };
-    let faults = match value.to_str().map_err(|_| "non-ASCII".to_owned()).and_then(parse) {
+    let faults = match value
+        .to_str()
+        .map_err(|_| "non-ASCII".to_owned())
+        .and_then(parse)
+    {
         Ok(f) => f,
         Err(part) => return bad_fault(&part),
     };
@@ -121,23 +125,32 @@ fn status(code: u16) -> Response {
         &serde_json::json!({"error": "injected_fault", "status": code, "message": "fault injected by X-Emulator-Fault"}),
     );
     if code == 429 || code == 503 {
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     res
 }
 
 fn malformed() -> Response {
-    let mut res = (StatusCode::OK, r#"{"success": true, "data": {"token": "eyJhbGciOi"#).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let mut res = (
+        StatusCode::OK,
+        r#"{"success": true, "data": {"token": "eyJhbGciOi"#,
+    )
+        .into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     res
 }
 
 fn html() -> Response {
     let body = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
     let mut res = (StatusCode::BAD_GATEWAY, body).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     res
 }
 
@@ -148,8 +161,14 @@ mod tests {
     #[test]
     fn parses_single_and_combined_faults() {
         assert_eq!(parse("drop"), Ok(vec![Fault::Drop]));
-        assert_eq!(parse("delay=20, status=503"), Ok(vec![Fault::Delay(20), Fault::Status(503)]));
-        assert_eq!(parse("Delay=999999999"), Ok(vec![Fault::Delay(MAX_DELAY_MS)]));
+        assert_eq!(
+            parse("delay=20, status=503"),
+            Ok(vec![Fault::Delay(20), Fault::Status(503)])
+        );
+        assert_eq!(
+            parse("Delay=999999999"),
+            Ok(vec![Fault::Delay(MAX_DELAY_MS)])
+        );
         assert_eq!(parse("status=99"), Err("status=99".into()));
         assert_eq!(parse("explode"), Err("explode".into()));
     }

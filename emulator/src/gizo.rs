@@ -15,7 +15,9 @@ use serde_json::{json, Value};
 use crate::app::{parse_number, App, Number};
 use crate::codes::{self, Check};
 use crate::store::{Provider, TokenKind};
-use crate::web::{bearer, json, json_object, json_with, str_field, with_retry_after, FieldError, Peer};
+use crate::web::{
+    bearer, json, json_object, json_with, str_field, with_retry_after, FieldError, Peer,
+};
 
 /// The routes.
 pub fn routes() -> Router<Arc<App>> {
@@ -104,8 +106,12 @@ async fn check_identity(
         company(&app, &headers)?;
         let obj = body_object(&body)?;
         let username = required(&obj, "username")?;
-        let number = gizo_number(username)
-            .ok_or_else(|| validation("username", "The username must be a phone number like +49_1747707607."))?;
+        let number = gizo_number(username).ok_or_else(|| {
+            validation(
+                "username",
+                "The username must be a phone number like +49_1747707607.",
+            )
+        })?;
         match app.send_code(Provider::Gizo, &number, username, peer.ip(), 0) {
             Ok(_) => {
                 // "In case the entered username does not exist in our database, an account is created."
@@ -130,14 +136,22 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         let obj = body_object(&body)?;
         let username = required(&obj, "username")?;
         let code = required(&obj, "verifyCode")?;
-        let number = gizo_number(username)
-            .ok_or_else(|| validation("username", "The username must be a phone number like +49_1747707607."))?;
+        let number = gizo_number(username).ok_or_else(|| {
+            validation(
+                "username",
+                "The username must be a phone number like +49_1747707607.",
+            )
+        })?;
         let message = match app.check_code(Provider::Gizo, &number.e164, None, 0, code.trim()) {
             Check::Accepted => {
                 let (user, _) = app.register(Provider::Gizo, &number.e164);
-                let token = app
-                    .issue_user_token(&user)
-                    .ok_or_else(|| problem(StatusCode::INTERNAL_SERVER_ERROR, "Could not sign a token.", None))?;
+                let token = app.issue_user_token(&user).ok_or_else(|| {
+                    problem(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Could not sign a token.",
+                        None,
+                    )
+                })?;
                 let name = gizo_format(&number);
                 return Ok(json(
                     StatusCode::OK,
@@ -172,11 +186,19 @@ async fn access_token(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let id_ok = codes::codes_match(&app.cfg.client_id, id);
         let secret_ok = codes::codes_match(&app.cfg.client_secret, secret);
         if !(id_ok & secret_ok) {
-            return Err(problem(StatusCode::UNAUTHORIZED, "Invalid client credentials.", None));
+            return Err(problem(
+                StatusCode::UNAUTHORIZED,
+                "Invalid client credentials.",
+                None,
+            ));
         }
-        let token = app
-            .issue_company_token()
-            .ok_or_else(|| problem(StatusCode::INTERNAL_SERVER_ERROR, "Could not sign a token.", None))?;
+        let token = app.issue_company_token().ok_or_else(|| {
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Could not sign a token.",
+                None,
+            )
+        })?;
         Ok(json(StatusCode::OK, &json!({ "token": token })))
     })
 }
@@ -186,7 +208,9 @@ async fn client_token(State(app): State<Arc<App>>, headers: HeaderMap, body: Byt
         company(&app, &headers)?;
         let obj = body_object(&body)?;
         let id = match obj.get("userId") {
-            None | Some(Value::Null) => return Err(validation("userId", "The userId field is required.")),
+            None | Some(Value::Null) => {
+                return Err(validation("userId", "The userId field is required."))
+            }
             Some(v) => v
                 .as_i64()
                 .ok_or_else(|| validation("userId", "The userId field must be an integer."))?,
@@ -194,9 +218,13 @@ async fn client_token(State(app): State<Arc<App>>, headers: HeaderMap, body: Byt
         let user = app
             .user_by_id(Provider::Gizo, id)
             .ok_or_else(|| problem(StatusCode::NOT_FOUND, "User not found.", None))?;
-        let token = app
-            .issue_user_token(&user)
-            .ok_or_else(|| problem(StatusCode::INTERNAL_SERVER_ERROR, "Could not sign a token.", None))?;
+        let token = app.issue_user_token(&user).ok_or_else(|| {
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Could not sign a token.",
+                None,
+            )
+        })?;
         Ok(json(StatusCode::OK, &json!({ "token": token })))
     })
 }

@@ -14,6 +14,9 @@
 //! [`static_files`] (`www/`, `pkg/`), [`web`] (HTTP plumbing), [`cli`] (flags).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Handlers bail out early with a finished `Response` as their `Err`; boxing it would
+// only add noise to every `?`.
+#![allow(clippy::result_large_err)]
 #![cfg_attr(
     not(test),
     deny(

@@ -61,21 +61,33 @@ struct VerificationClaims {
 }
 
 fn monetha_number(iso: &str, calling_code: &str, national: &str) -> Option<Number> {
-    let cc = calling_code.trim().trim_start_matches('+').trim_start_matches("00");
+    let cc = calling_code
+        .trim()
+        .trim_start_matches('+')
+        .trim_start_matches("00");
     let n = parse_number(&format!("+{cc}{}", national.trim()))?;
     let region_ok = n.region.is_none_or(|r| r.eq_ignore_ascii_case(iso.trim()));
     region_ok.then_some(n)
 }
 
-async fn verify(State(app): State<Arc<App>>, Extension(peer): Extension<Peer>, body: Bytes) -> Response {
+async fn verify(
+    State(app): State<Arc<App>>,
+    Extension(peer): Extension<Peer>,
+    body: Bytes,
+) -> Response {
     run(|| {
-        let obj = json_object(&body).map_err(|_| bad("invalid_json", "request body must be a JSON object"))?;
+        let obj = json_object(&body)
+            .map_err(|_| bad("invalid_json", "request body must be a JSON object"))?;
         let iso = required(&obj, "country_code_iso")?;
         let cc = required(&obj, "country_code")?;
         let national = required(&obj, "phone_number")?;
         let device = str_field(&obj, "device_id").unwrap_or_default();
-        let number = monetha_number(iso, cc, national)
-            .ok_or_else(|| bad("invalid_phone_number", "not a valid phone number for this country"))?;
+        let number = monetha_number(iso, cc, national).ok_or_else(|| {
+            bad(
+                "invalid_phone_number",
+                "not a valid phone number for this country",
+            )
+        })?;
         let to = format!("+{}{}", cc.trim().trim_start_matches('+'), national.trim());
         let issued = app
             .send_code(Provider::Monetha, &number, &to, peer.ip(), 0)
@@ -102,10 +114,13 @@ async fn verify(State(app): State<Arc<App>>, Extension(peer): Extension<Peer>, b
             e164: number.e164.clone(),
             jti: issued.challenge_id,
         };
-        let token = app
-            .keys
-            .sign_challenge(&claims)
-            .ok_or_else(|| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "could not sign a token"))?;
+        let token = app.keys.sign_challenge(&claims).ok_or_else(|| {
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "could not sign a token",
+            )
+        })?;
         Ok(json(
             StatusCode::OK,
             &json!({"is_registered": user.is_some(), "verification_token": token}),
@@ -115,7 +130,8 @@ async fn verify(State(app): State<Arc<App>>, Extension(peer): Extension<Peer>, b
 
 /// Checks token and code; `signup` says which endpoint was called.
 fn complete(app: &App, body: &Bytes, signup: bool) -> Result<Response, Response> {
-    let obj = json_object(body).map_err(|_| bad("invalid_json", "request body must be a JSON object"))?;
+    let obj =
+        json_object(body).map_err(|_| bad("invalid_json", "request body must be a JSON object"))?;
     let token = required(&obj, "verification_token")?;
     let code = code_field(&obj, "verification_code").map_err(|e| match e {
         FieldError::Missing => bad("missing_field", "verification_code is required"),
@@ -127,23 +143,41 @@ fn complete(app: &App, body: &Bytes, signup: bool) -> Result<Response, Response>
         .ok_or_else(|| bad("invalid_token", "verification_token is not valid"))?;
     let registered = app.user(Provider::Monetha, &claims.e164).is_some();
     if signup && registered {
-        return Err(bad("already_registered", "this number is registered: call /users/signin"));
+        return Err(bad(
+            "already_registered",
+            "this number is registered: call /users/signin",
+        ));
     }
     if !signup && !registered {
-        return Err(bad("not_registered", "this number is not registered: call /users/signup"));
+        return Err(bad(
+            "not_registered",
+            "this number is not registered: call /users/signup",
+        ));
     }
     match app.check_code(Provider::Monetha, &claims.e164, Some(&claims.jti), 0, &code) {
         Check::Accepted => {}
         Check::Wrong => return Err(bad("invalid_code", "the verification code is not correct")),
-        Check::Expired => return Err(bad("code_expired", "the verification code expired or was already used")),
+        Check::Expired => {
+            return Err(bad(
+                "code_expired",
+                "the verification code expired or was already used",
+            ))
+        }
         Check::TooManyAttempts => {
-            return Err(bad("too_many_attempts", "too many wrong codes: request a new one"))
+            return Err(bad(
+                "too_many_attempts",
+                "too many wrong codes: request a new one",
+            ))
         }
     }
     let user = app.register(Provider::Monetha, &claims.e164).0;
-    let jwt = app
-        .issue_user_token(&user)
-        .ok_or_else(|| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "could not sign a token"))?;
+    let jwt = app.issue_user_token(&user).ok_or_else(|| {
+        error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "could not sign a token",
+        )
+    })?;
     Ok(json(
         StatusCode::OK,
         &json!({"auth_token": format!("Bearer {jwt}"), "user": user_json(&user, &claims)}),

@@ -95,22 +95,31 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(middleware::from_fn(web::body_cap))
         .layer(middleware::from_fn(faults::inject))
         .layer(middleware::from_fn_with_state(app.clone(), web::cors))
-        .layer(middleware::from_fn_with_state(app.clone(), web::request_log))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            web::request_log,
+        ))
         .with_state(app)
 }
 
 fn load(cfg: &Config) -> Result<(Keys, State, Option<Db>), StartError> {
     let mut state = State::default();
     let Some(path) = &cfg.data else {
-        let material = KeyMaterial::generate(cfg.jwt_alg).map_err(|e| StartError::Keys(e.to_string()))?;
-        let keys = Keys::new(cfg.jwt_alg, &material).map_err(|e| StartError::Keys(e.to_string()))?;
+        let material =
+            KeyMaterial::generate(cfg.jwt_alg).map_err(|e| StartError::Keys(e.to_string()))?;
+        let keys =
+            Keys::new(cfg.jwt_alg, &material).map_err(|e| StartError::Keys(e.to_string()))?;
         return Ok((keys, state, None));
     };
     let db = Db::open(path).map_err(|e| StartError::Data(e.to_string()))?;
-    let material = match db.key_material().map_err(|e| StartError::Data(e.to_string()))? {
+    let material = match db
+        .key_material()
+        .map_err(|e| StartError::Data(e.to_string()))?
+    {
         Some(m) if m.fits(cfg.jwt_alg) => m,
         _ => {
-            let m = KeyMaterial::generate(cfg.jwt_alg).map_err(|e| StartError::Keys(e.to_string()))?;
+            let m =
+                KeyMaterial::generate(cfg.jwt_alg).map_err(|e| StartError::Keys(e.to_string()))?;
             db.save_key_material(&m)
                 .map_err(|e| StartError::Data(e.to_string()))?;
             m
@@ -145,7 +154,12 @@ pub async fn serve(cfg: Config) -> Result<Running, StartError> {
         }
     });
     let task = tokio::spawn(accept_loop(listener, router, stopped, app.clone()));
-    Ok(Running { addr, app, stop, task })
+    Ok(Running {
+        addr,
+        app,
+        stop,
+        task,
+    })
 }
 
 fn banner(app: &App, addr: SocketAddr) {
@@ -178,7 +192,12 @@ fn banner(app: &App, addr: SocketAddr) {
     ));
 }
 
-async fn accept_loop(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>, app: Arc<App>) {
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+    app: Arc<App>,
+) {
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -196,7 +215,12 @@ async fn accept_loop(listener: TcpListener, router: Router, mut stop: watch::Rec
     }
 }
 
-async fn connection(stream: TcpStream, peer: SocketAddr, router: Router, mut stop: watch::Receiver<bool>) {
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let dropper = DropHandle::default();
     let signal = dropper.0.clone();

@@ -44,7 +44,12 @@ const ACCEPTABLE: [&str; 5] = [
 const CONTENT_TYPES: [&str; 2] = ["application/vnd.sso.v1+json", "application/json"];
 
 fn media_type(value: &str) -> String {
-    value.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// 406 for an `Accept` that excludes every SSO type, 415 for a body that is not one.
@@ -56,7 +61,10 @@ async fn media_types(req: Request, next: Next) -> Response {
             .map(media_type)
             .any(|m| ACCEPTABLE.contains(&m.as_str()));
         if !ok {
-            return message(StatusCode::NOT_ACCEPTABLE, "Not Acceptable: use application/vnd.sso.v1+json or application/json");
+            return message(
+                StatusCode::NOT_ACCEPTABLE,
+                "Not Acceptable: use application/vnd.sso.v1+json or application/json",
+            );
         }
     }
     if matches!(*req.method(), Method::POST | Method::PATCH | Method::PUT) {
@@ -130,7 +138,11 @@ fn token_for(app: &App, user: &User) -> Result<String, Response> {
         .ok_or_else(|| message(StatusCode::INTERNAL_SERVER_ERROR, "could not sign a token"))
 }
 
-async fn sms(State(app): State<Arc<App>>, Extension(peer): Extension<Peer>, body: Bytes) -> Response {
+async fn sms(
+    State(app): State<Arc<App>>,
+    Extension(peer): Extension<Peer>,
+    body: Bytes,
+) -> Response {
     run(|| {
         let obj = body_object(&body)?;
         let (raw, number) = telephone(&obj, "telephone")?;
@@ -155,7 +167,10 @@ async fn auth(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let (_, number) = telephone(&obj, "telephone")?;
         let code = required(&obj, "code")?;
         for flag in ["agb", "dataprotection"] {
-            if obj.get(flag).is_some_and(|v| !v.is_boolean() && !v.is_null()) {
+            if obj
+                .get(flag)
+                .is_some_and(|v| !v.is_boolean() && !v.is_null())
+            {
                 return Err(invalid(flag, "must be a boolean"));
             }
         }
@@ -200,7 +215,8 @@ async fn code(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let obj = body_object(&body)?;
         let (_, number) = telephone(&obj, "telephone")?;
         let auth_code = required(&obj, "code")?;
-        let user = auth_code_user(&app, auth_code, &number.e164).ok_or_else(|| invalid("code", "invalid"))?;
+        let user = auth_code_user(&app, auth_code, &number.e164)
+            .ok_or_else(|| invalid("code", "invalid"))?;
         let token = token_for(&app, &user)?;
         Ok(json(StatusCode::CREATED, &json!({ "token": token })))
     })
@@ -211,7 +227,8 @@ async fn user_post(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let obj = body_object(&body)?;
         let (_, number) = telephone(&obj, "username")?;
         let auth_code = required(&obj, "authCode")?;
-        let user = auth_code_user(&app, auth_code, &number.e164).ok_or_else(|| invalid("authCode", "invalid"))?;
+        let user = auth_code_user(&app, auth_code, &number.e164)
+            .ok_or_else(|| invalid("authCode", "invalid"))?;
         Ok(json(StatusCode::CREATED, &user_json(&user)))
     })
 }
@@ -228,7 +245,12 @@ fn signed_in(app: &App, headers: &HeaderMap) -> Result<User, Response> {
 }
 
 async fn user_get(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    run(|| Ok(json(StatusCode::OK, &user_json(&signed_in(&app, &headers)?))))
+    run(|| {
+        Ok(json(
+            StatusCode::OK,
+            &user_json(&signed_in(&app, &headers)?),
+        ))
+    })
 }
 
 async fn user_status(State(app): State<Arc<App>>, body: Bytes) -> Response {
@@ -248,8 +270,11 @@ async fn user_status(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let mut out = Vec::with_capacity(list.len());
         for (i, item) in list.iter().enumerate() {
             let field = format!("user.{i}");
-            let raw = item.as_str().ok_or_else(|| invalid(&field, "must be a string"))?;
-            let number = parse_number(raw).ok_or_else(|| invalid(&field, "invalid phone number"))?;
+            let raw = item
+                .as_str()
+                .ok_or_else(|| invalid(&field, "must be a string"))?;
+            let number =
+                parse_number(raw).ok_or_else(|| invalid(&field, "invalid phone number"))?;
             let registered = app.user(Provider::Sso, &number.e164).is_some();
             out.push(json!({"user": raw, "isRegistered": u8::from(registered)}));
         }
@@ -264,7 +289,10 @@ async fn email(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
         let address = email_field(&obj)?;
         let (_, number) = telephone(&obj, "telephone")?;
         if number.e164 != user.e164 {
-            return Err(message(StatusCode::FORBIDDEN, "Forbidden: the telephone is not the signed-in user's"));
+            return Err(message(
+                StatusCode::FORBIDDEN,
+                "Forbidden: the telephone is not the signed-in user's",
+            ));
         }
         let optin = codes::random_id();
         app.update_user(Provider::Sso, &user.e164, |u| {
@@ -291,9 +319,9 @@ async fn email(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
 
 fn email_field(obj: &Object) -> Result<String, Response> {
     let address = required(obj, "email")?.trim();
-    let valid = address
-        .split_once('@')
-        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
+    let valid = address.split_once('@').is_some_and(|(l, d)| {
+        !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+    });
     if !valid || address.len() > 254 || address.contains(char::is_whitespace) {
         return Err(invalid("email", "must be a valid email address"));
     }
@@ -309,7 +337,10 @@ async fn email_status(State(app): State<Arc<App>>, body: Bytes) -> Response {
             .user(Provider::Sso, &number.e164)
             .filter(|u| u.email.as_deref() == Some(address.as_str()))
             .map_or_else(|| "none".to_owned(), |u| u.email_status);
-        Ok(json(StatusCode::OK, &json!({"email": address, "status": status})))
+        Ok(json(
+            StatusCode::OK,
+            &json!({"email": address, "status": status}),
+        ))
     })
 }
 
@@ -333,7 +364,9 @@ async fn email_optin(State(app): State<Arc<App>>, body: Bytes) -> Response {
             .find(|u| u.provider == Provider::Sso && u.email.as_deref() == Some(address.as_str()))
             .map(|u| u.e164.clone());
         if let Some(e164) = owner {
-            app.update_user(Provider::Sso, &e164, |u| u.email_status = "confirmed".into());
+            app.update_user(Provider::Sso, &e164, |u| {
+                u.email_status = "confirmed".into()
+            });
         }
         Ok(json(StatusCode::OK, &json!({})))
     })

@@ -12,7 +12,14 @@ use crate::app::App;
 use crate::web::not_found;
 
 /// Path prefixes that belong to an API: never looked up on disk.
-const API_PREFIXES: [&str; 6] = ["/api/", "/app/", "/mth/", "/sso", "/__emulator", "/.well-known"];
+const API_PREFIXES: [&str; 6] = [
+    "/api/",
+    "/app/",
+    "/mth/",
+    "/sso",
+    "/__emulator",
+    "/.well-known",
+];
 
 /// The MIME type for a file name.
 pub fn mime_for(path: &Path) -> &'static str {
@@ -94,7 +101,9 @@ async fn read_file(root: &Path, rel: &str) -> Option<(PathBuf, Vec<u8>)> {
 pub async fn fallback(State(app): State<Arc<App>>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
-    if (method != Method::GET && method != Method::HEAD) || API_PREFIXES.iter().any(|p| path.starts_with(p)) {
+    if (method != Method::GET && method != Method::HEAD)
+        || API_PREFIXES.iter().any(|p| path.starts_with(p))
+    {
         return not_found(&path);
     }
     let found = match path.strip_prefix("/pkg/") {
@@ -110,9 +119,15 @@ pub async fn fallback(State(app): State<Arc<App>>, req: Request) -> Response {
         (StatusCode::OK, bytes).into_response()
     };
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime_for(&file)));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(mime_for(&file)),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     res
 }
 
@@ -123,7 +138,10 @@ mod tests {
     #[test]
     fn resolve_stays_inside_the_root() {
         let root = Path::new("/srv/www");
-        assert_eq!(resolve(root, "/a/b.js"), Some(PathBuf::from("/srv/www/a/b.js")));
+        assert_eq!(
+            resolve(root, "/a/b.js"),
+            Some(PathBuf::from("/srv/www/a/b.js"))
+        );
         assert_eq!(resolve(root, "/"), Some(PathBuf::from("/srv/www")));
         assert_eq!(resolve(root, "/../etc/passwd"), None);
         assert_eq!(resolve(root, "/%2e%2e/etc/passwd"), None);

@@ -101,8 +101,8 @@ impl std::fmt::Debug for Challenge {
     }
 }
 
-/// One "sent" SMS, as `/__emulator/sms` lists it.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// One "sent" SMS, as `/__emulator/sms` lists it (its Debug form leaves the code out).
+#[derive(Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Sms {
     /// `gizo`, `arita`, `monetha` or `sso`.
@@ -115,6 +115,16 @@ pub struct Sms {
     pub code: String,
     /// Unix ms.
     pub sent_at: u64,
+}
+
+impl std::fmt::Debug for Sms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sms")
+            .field("provider", &self.provider)
+            .field("to", &self.to)
+            .field("sent_at", &self.sent_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What kind of bearer a token is.
@@ -169,7 +179,7 @@ pub struct AuthCode {
 }
 
 /// A "sent" e-mail (SSO opt-in), listed at `/__emulator/mail`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Mail {
     /// Recipient.
@@ -180,8 +190,16 @@ pub struct Mail {
     pub sent_at: u64,
 }
 
-/// All mutable state.
-#[derive(Debug, Default)]
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("sent_at", &self.sent_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// All mutable state (its Debug form shows sizes only: keys include auth codes).
+#[derive(Default)]
 pub struct State {
     /// Outstanding codes by provider and E.164 number.
     pub challenges: HashMap<(Provider, String), Challenge>,
@@ -203,6 +221,17 @@ pub struct State {
     pub auth_codes: HashMap<String, AuthCode>,
     /// Sent opt-in mails, oldest first, capped.
     pub mail: VecDeque<Mail>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("challenges", &self.challenges.len())
+            .field("sms", &self.sms.len())
+            .field("users", &self.users.len())
+            .field("tokens", &self.tokens.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl State {

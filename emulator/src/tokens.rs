@@ -127,7 +127,12 @@ impl Keys {
                     .map_err(|e| KeyError(e.to_string()))?;
                 jwk.common.key_id = Some(KID.to_owned());
                 jwk.common.public_key_use = Some(jsonwebtoken::jwk::PublicKeyUse::Signature);
-                (Algorithm::RS256, encoding, decoding, Some(JwkSet { keys: vec![jwk] }))
+                (
+                    Algorithm::RS256,
+                    encoding,
+                    decoding,
+                    Some(JwkSet { keys: vec![jwk] }),
+                )
             }
         };
         Ok(Keys {
@@ -168,7 +173,12 @@ impl Keys {
 
     /// Signs challenge-token claims (always HS256).
     pub fn sign_challenge<T: Serialize>(&self, claims: &T) -> Option<String> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.challenge_encoding).ok()
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &self.challenge_encoding,
+        )
+        .ok()
     }
 
     /// Verifies a challenge token's signature (expiry is the challenge's business).
@@ -223,11 +233,19 @@ mod tests {
 
     #[test]
     fn hs256_round_trip_and_expiry() {
-        let keys = Keys::new(JwtAlg::Hs256, &KeyMaterial::generate(JwtAlg::Hs256).unwrap()).unwrap();
+        let keys = Keys::new(
+            JwtAlg::Hs256,
+            &KeyMaterial::generate(JwtAlg::Hs256).unwrap(),
+        )
+        .unwrap();
         let t = keys.sign(&claims(100)).unwrap();
         assert_eq!(keys.verify(&t, 99), Some(claims(100)));
         assert_eq!(keys.verify(&t, 100), None);
-        let other = Keys::new(JwtAlg::Hs256, &KeyMaterial::generate(JwtAlg::Hs256).unwrap()).unwrap();
+        let other = Keys::new(
+            JwtAlg::Hs256,
+            &KeyMaterial::generate(JwtAlg::Hs256).unwrap(),
+        )
+        .unwrap();
         assert_eq!(other.verify(&t, 1), None);
     }
 

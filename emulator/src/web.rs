@@ -57,7 +57,10 @@ pub enum FieldError {
 }
 
 /// A required, non-empty string field.
-pub fn str_field<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Result<&'a str, FieldError> {
+pub fn str_field<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<&'a str, FieldError> {
     match obj.get(name) {
         None | Some(Value::Null) => Err(FieldError::Missing),
         Some(Value::String(s)) if s.trim().is_empty() => Err(FieldError::Missing),
@@ -72,7 +75,10 @@ pub fn code_field(obj: &serde_json::Map<String, Value>, name: &str) -> Result<St
         None | Some(Value::Null) => Err(FieldError::Missing),
         Some(Value::String(s)) if s.trim().is_empty() => Err(FieldError::Missing),
         Some(Value::String(s)) => Ok(s.trim().to_owned()),
-        Some(Value::Number(n)) => n.as_u64().map(|n| n.to_string()).ok_or(FieldError::WrongType),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .map(|n| n.to_string())
+            .ok_or(FieldError::WrongType),
         Some(_) => Err(FieldError::WrongType),
     }
 }
@@ -120,7 +126,10 @@ pub async fn body_cap(req: Request, next: Next) -> Response {
     }
     let res = next.run(req).await;
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE
-        && res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/plain"))
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"))
     {
         return payload_too_large();
     }
@@ -170,7 +179,9 @@ pub async fn cors(State(app): State<Arc<App>>, req: Request, next: Next) -> Resp
         .filter(|o| app.cfg.cors_origins.iter().any(|a| a == o || a == "*"))
         .map(str::to_owned);
     let preflight = req.method() == Method::OPTIONS
-        && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
     let mut res = if preflight {
         let mut res = StatusCode::NO_CONTENT.into_response();
         if allowed.is_some() {
@@ -179,8 +190,14 @@ pub async fn cors(State(app): State<Arc<App>>, req: Request, next: Next) -> Resp
                 header::ACCESS_CONTROL_ALLOW_METHODS,
                 HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"),
             );
-            h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(CORS_ALLOW_HEADERS));
-            h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static(CORS_ALLOW_HEADERS),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
         }
         res
     } else {
@@ -190,7 +207,10 @@ pub async fn cors(State(app): State<Arc<App>>, req: Request, next: Next) -> Resp
         if let Ok(v) = HeaderValue::from_str(&origin) {
             let h = res.headers_mut();
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-            h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(CORS_EXPOSE_HEADERS));
+            h.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static(CORS_EXPOSE_HEADERS),
+            );
             h.append(header::VARY, HeaderValue::from_static("Origin"));
         }
     }
@@ -211,11 +231,13 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     if res.status() == StatusCode::METHOD_NOT_ALLOWED && !is_json(&res) {
         let (mut parts, _) = res.into_parts();
-        parts
-            .headers
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         parts.headers.remove(header::CONTENT_LENGTH);
-        let body = json!({"error": "method_not_allowed", "message": "method not allowed on this path"});
+        let body =
+            json!({"error": "method_not_allowed", "message": "method not allowed on this path"});
         return Response::from_parts(parts, Body::from(body.to_string()));
     }
     res

@@ -20,7 +20,12 @@ async fn verify(emu: &Emu) -> Value {
 async fn complete(emu: &Emu, path: &str, token: &str) -> Value {
     let code = emu.code_for("+37068086090").await;
     assert_eq!(code.len(), 6);
-    let r = emu.post(path, json!({"verification_token": token, "verification_code": code})).await;
+    let r = emu
+        .post(
+            path,
+            json!({"verification_token": token, "verification_code": code}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.json()
 }
@@ -35,7 +40,10 @@ async fn sign_up_then_sign_in() {
     // Signing in an unregistered number is refused and leaves the code usable.
     let code = emu.code_for("+37068086090").await;
     let r = emu
-        .post("/mth/v1/users/signin", json!({"verification_token": token, "verification_code": code}))
+        .post(
+            "/mth/v1/users/signin",
+            json!({"verification_token": token, "verification_code": code}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
@@ -48,7 +56,12 @@ async fn sign_up_then_sign_in() {
 
     let v = verify(&emu).await;
     assert_eq!(v["is_registered"], true);
-    let body = complete(&emu, "/mth/v1/users/signin", v["verification_token"].as_str().unwrap()).await;
+    let body = complete(
+        &emu,
+        "/mth/v1/users/signin",
+        v["verification_token"].as_str().unwrap(),
+    )
+    .await;
     assert!(body["auth_token"].as_str().unwrap().starts_with("Bearer "));
     emu.stop().await;
 }
@@ -59,20 +72,31 @@ async fn errors_are_json_with_an_error_member() {
     let v = verify(&emu).await;
     let token = v["verification_token"].as_str().unwrap();
     let r = emu
-        .post("/mth/v1/users/signup", json!({"verification_token": token, "verification_code": "000000x"}))
+        .post(
+            "/mth/v1/users/signup",
+            json!({"verification_token": token, "verification_code": "000000x"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"], "invalid_code");
     let r = emu
-        .post("/mth/v1/users/signup", json!({"verification_token": "garbage", "verification_code": "123456"}))
+        .post(
+            "/mth/v1/users/signup",
+            json!({"verification_token": "garbage", "verification_code": "123456"}),
+        )
         .await;
     assert_eq!(r.json()["error"], "invalid_token");
     let r = emu
-        .post("/mth/v1/users/verify", json!({"country_code_iso": "LT", "country_code": "370", "phone_number": "1"}))
+        .post(
+            "/mth/v1/users/verify",
+            json!({"country_code_iso": "LT", "country_code": "370", "phone_number": "1"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"], "invalid_phone_number");
-    let r = emu.post("/mth/v1/users/verify", json!({"country_code_iso": "LT"})).await;
+    let r = emu
+        .post("/mth/v1/users/verify", json!({"country_code_iso": "LT"}))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     emu.stop().await;
 }
@@ -88,7 +112,12 @@ async fn a_restart_with_data_keeps_the_user_registered_and_tokens_valid() {
 
     let emu = start(cfg.clone()).await;
     let v = verify(&emu).await;
-    let body = complete(&emu, "/mth/v1/users/signup", v["verification_token"].as_str().unwrap()).await;
+    let body = complete(
+        &emu,
+        "/mth/v1/users/signup",
+        v["verification_token"].as_str().unwrap(),
+    )
+    .await;
     let auth = body["auth_token"].as_str().unwrap().to_owned();
     emu.stop().await;
 

@@ -16,11 +16,20 @@ async fn sso_sms(emu: &Emu, phone: &str) -> common::Reply {
 }
 
 async fn sso_auth(emu: &Emu, phone: &str, code: &str) -> common::Reply {
-    emu.post("/sso/auth", json!({"telephone": phone, "code": code})).await
+    emu.post("/sso/auth", json!({"telephone": phone, "code": code}))
+        .await
 }
 
 fn wrong(code: &str) -> String {
-    code.chars().map(|c| if c == '9' { '0' } else { char::from(c as u8 + 1) }).collect()
+    code.chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -55,7 +64,10 @@ async fn wrong_tries_kill_the_code_even_for_the_right_one_later() {
     // A new code works again.
     sso_sms(&emu, PHONE).await;
     let code = emu.code_for(PHONE).await;
-    assert_eq!(sso_auth(&emu, PHONE, &code).await.status, StatusCode::CREATED);
+    assert_eq!(
+        sso_auth(&emu, PHONE, &code).await.status,
+        StatusCode::CREATED
+    );
     emu.stop().await;
 }
 
@@ -70,7 +82,10 @@ async fn codes_are_single_use_and_a_new_code_replaces_the_old() {
         let r = sso_auth(&emu, PHONE, &first).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    assert_eq!(sso_auth(&emu, PHONE, &second).await.status, StatusCode::CREATED);
+    assert_eq!(
+        sso_auth(&emu, PHONE, &second).await.status,
+        StatusCode::CREATED
+    );
     let r = sso_auth(&emu, PHONE, &second).await;
     assert_eq!(r.json()["errors"]["code"][0], "expired");
     emu.stop().await;
@@ -92,8 +107,15 @@ async fn resend_cooldown_is_429_with_retry_after_in_each_providers_shape() {
     // The cooldown is per provider: GIZO may still send.
     let company = emu.gizo_company_token().await;
     let gizo = json!({"username": "+49_1747707607"});
-    assert_eq!(emu.post_auth("/api/v1/User/checkIdentity", gizo.clone(), &company).await.status, StatusCode::OK);
-    let r = emu.post_auth("/api/v1/User/checkIdentity", gizo, &company).await;
+    assert_eq!(
+        emu.post_auth("/api/v1/User/checkIdentity", gizo.clone(), &company)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = emu
+        .post_auth("/api/v1/User/checkIdentity", gizo, &company)
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.header("retry-after").is_some());
     assert_eq!(r.content_type(), "application/problem+json");
@@ -125,14 +147,24 @@ async fn per_number_and_per_client_limits_beyond_the_cooldown() {
     // Per number, over all providers.
     let company = emu.gizo_company_token().await;
     let r = emu
-        .post_auth("/api/v1/User/checkIdentity", json!({"username": "+49_1747707607"}), &company)
+        .post_auth(
+            "/api/v1/User/checkIdentity",
+            json!({"username": "+49_1747707607"}),
+            &company,
+        )
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() > 3000);
     assert_eq!(emu.sms_count(PHONE).await, 2);
     // Per client: two more numbers, then this client is refused.
-    assert_eq!(sso_sms(&emu, "+4915112345671").await.status, StatusCode::CREATED);
-    assert_eq!(sso_sms(&emu, "+4915112345672").await.status, StatusCode::CREATED);
+    assert_eq!(
+        sso_sms(&emu, "+4915112345671").await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        sso_sms(&emu, "+4915112345672").await.status,
+        StatusCode::CREATED
+    );
     let r = sso_sms(&emu, "+4915112345673").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(emu.sms_count("+4915112345673").await, 0);
@@ -143,12 +175,22 @@ async fn per_number_and_per_client_limits_beyond_the_cooldown() {
 async fn fixed_test_numbers_accept_their_code_and_send_nothing() {
     let mut cfg = config();
     cfg.limits.resend_cooldown = Duration::from_secs(30);
-    cfg.test_numbers.insert("+4915112345678".into(), "123456".into());
+    cfg.test_numbers
+        .insert("+4915112345678".into(), "123456".into());
     let emu = start(cfg).await;
     for _ in 0..2 {
-        assert_eq!(sso_sms(&emu, "+4915112345678").await.status, StatusCode::CREATED);
-        assert_eq!(sso_auth(&emu, "+4915112345678", "654321").await.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(sso_auth(&emu, "+4915112345678", "123456").await.status, StatusCode::CREATED);
+        assert_eq!(
+            sso_sms(&emu, "+4915112345678").await.status,
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            sso_auth(&emu, "+4915112345678", "654321").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            sso_auth(&emu, "+4915112345678", "123456").await.status,
+            StatusCode::CREATED
+        );
     }
     assert_eq!(emu.sms_count("+4915112345678").await, 0);
     assert!(!emu.log_lines().iter().any(|l| l.starts_with("SMS ")));
@@ -159,17 +201,39 @@ async fn fixed_test_numbers_accept_their_code_and_send_nothing() {
 async fn bad_requests_get_clear_4xx_answers() {
     let emu = start(config()).await;
     let r = emu
-        .call(Method::POST, "/mth/v1/users/verify", None, &[("content-type", "application/json")])
+        .call(
+            Method::POST,
+            "/mth/v1/users/verify",
+            None,
+            &[("content-type", "application/json")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = emu.http.post(format!("{}/sso/sms", emu.base)).header("content-type", "application/json").body("{\"telephone\":").send().await.unwrap();
+    let r = emu
+        .http
+        .post(format!("{}/sso/sms", emu.base))
+        .header("content-type", "application/json")
+        .body("{\"telephone\":")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 
     // Bodies over 64 KiB, announced or streamed.
     let big = format!("{{\"telephone\": \"{}\"}}", "1".repeat(70 * 1024));
-    let r = emu.http.post(format!("{}/sso/sms", emu.base)).header("content-type", "application/json").body(big.clone()).send().await.unwrap();
+    let r = emu
+        .http
+        .post(format!("{}/sso/sms", emu.base))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"], "payload_too_large");
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"],
+        "payload_too_large"
+    );
     let status = common::raw_status(
         &emu.base,
         "POST /app/auth/account/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
@@ -181,7 +245,9 @@ async fn bad_requests_get_clear_4xx_answers() {
     let r = emu.get("/api/v9/nothing").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json()["error"], "not_found");
-    let r = emu.call(Method::POST, "/no/such/path", Some(json!({})), &[]).await;
+    let r = emu
+        .call(Method::POST, "/no/such/path", Some(json!({})), &[])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = emu.get("/sso/sms").await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -196,13 +262,20 @@ async fn wiping_state_forgets_users_codes_and_tokens() {
     let emu = start(config()).await;
     sso_sms(&emu, PHONE).await;
     let code = emu.code_for(PHONE).await;
-    let token = sso_auth(&emu, PHONE, &code).await.json()["token"].as_str().unwrap().to_owned();
-    let r = emu.call(Method::DELETE, "/__emulator/state", None, &[]).await;
+    let token = sso_auth(&emu, PHONE, &code).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = emu
+        .call(Method::DELETE, "/__emulator/state", None, &[])
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(emu.sms_count(PHONE).await, 0);
     assert_eq!(emu.get("/__emulator/users").await.json(), json!([]));
     let auth = format!("Bearer {token}");
-    let r = emu.call(Method::GET, "/sso/user", None, &[("authorization", &auth)]).await;
+    let r = emu
+        .call(Method::GET, "/sso/user", None, &[("authorization", &auth)])
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     emu.stop().await;
 }

@@ -1,8 +1,23 @@
 //! Phone numbers: parsing what people type, formatting what each backend expects.
 //!
-//! PLACEHOLDER — being implemented (see issue 2). The public API below is the contract.
+//! [`PhoneNumber::parse`] follows libphonenumber (as libphonenumber-js 1.13.16 with its
+//! "max" metadata does it) step for step: the text stage (`input`: `tel:` URIs,
+//! finding the number, extensions), then the number stage (`parse`: international
+//! prefix, calling code, national prefix, region). The numbering data is a generated
+//! table (`data`, `cargo xtask gen-phone`) read through `metadata` and matched by a
+//! small regular-expression interpreter (`pattern`); no regex crate. See
+//! `docs/phone.md` for the supported forms and the `valid` vs `possible` decision.
 
 use core::fmt;
+
+#[rustfmt::skip]
+mod data;
+mod input;
+mod metadata;
+mod parse;
+mod pattern;
+#[cfg(test)]
+mod tests;
 
 /// Why an input is not a phone number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -16,6 +31,8 @@ pub enum PhoneError {
     TooShort,
     /// Too long for any number of its region.
     TooLong,
+    /// Between its region's lengths, but of none of them.
+    InvalidLength,
 }
 
 impl PhoneError {
@@ -26,6 +43,7 @@ impl PhoneError {
             PhoneError::InvalidCountry => "INVALID_COUNTRY",
             PhoneError::TooShort => "TOO_SHORT",
             PhoneError::TooLong => "TOO_LONG",
+            PhoneError::InvalidLength => "INVALID_LENGTH",
         }
     }
 }
@@ -37,6 +55,7 @@ impl fmt::Display for PhoneError {
             PhoneError::InvalidCountry => "unknown country",
             PhoneError::TooShort => "too short",
             PhoneError::TooLong => "too long",
+            PhoneError::InvalidLength => "not a possible length",
         })
     }
 }
@@ -52,7 +71,7 @@ pub enum PhoneFormat {
     Gizo,
     /// National significant number digits `1747707607`
     NationalDigits,
-    /// `+49 174 7707607`
+    /// `+49 1747707607`: the calling code set apart (no national grouping).
     International,
 }
 
@@ -65,11 +84,62 @@ pub struct PhoneNumber {
     extension: Option<String>,
 }
 
+/// Monetha's three parts of a number: ISO region, calling code, national number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MonethaParts<'a> {
+    /// `"LT"`: the number's region, else the main region of its calling code.
+    pub region: &'static str,
+    /// `"370"`
+    pub calling_code: u16,
+    /// `"68086090"`
+    pub national_number: &'a str,
+}
+
 impl PhoneNumber {
-    /// Parses what a person typed or pasted.
-    pub fn parse(_input: &str, _default_region: Option<&str>) -> Result<PhoneNumber, PhoneError> {
-        Err(PhoneError::NotANumber)
+    /// Parses what a person typed or pasted, with the region to assume for numbers
+    /// without a calling code (an ISO 3166 code such as `"DE"`, any case; an unknown
+    /// one counts as none).
+    ///
+    /// Accepts only numbers of a possible length for their region; see `docs/phone.md`.
+    pub fn parse(input: &str, default_region: Option<&str>) -> Result<PhoneNumber, PhoneError> {
+        let default = default_region.and_then(|r| {
+            let mut code = [0u8; 2];
+            let bytes = r.as_bytes();
+            if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_alphabetic) {
+                return None;
+            }
+            for (c, b) in code.iter_mut().zip(bytes) {
+                *c = b.to_ascii_uppercase();
+            }
+            metadata::Plan::by_id(core::str::from_utf8(&code).ok()?)
+                .filter(metadata::Plan::is_region)
+        });
+        if let Some((code, rest)) = gizo_parts(input) {
+            let number = Self::parse_text(&format!("+{code} {rest}"), default)?;
+            return if number.calling_code.to_string() == code {
+                Ok(number)
+            } else {
+                Err(PhoneError::InvalidCountry)
+            };
+        }
+        Self::parse_text(input, default)
     }
+
+    fn parse_text(input: &str, default: Option<metadata::Plan>) -> Result<PhoneNumber, PhoneError> {
+        let extracted = input::extract(input)?;
+        let mut digits = Vec::with_capacity(extracted.number.len());
+        input::digits_of(&extracted.number, &mut digits);
+        let parsed = parse::parse(&digits, default)?;
+        let national =
+            String::from_utf8(parsed.national.into_owned()).map_err(|_| PhoneError::NotANumber)?;
+        Ok(PhoneNumber {
+            calling_code: parsed.calling_code,
+            national,
+            region: parsed.region.map(|p| p.id),
+            extension: extracted.extension.map(|e| e.into_owned()),
+        })
+    }
+
     /// `+491747707607`
     pub fn e164(&self) -> String {
         format!("+{}{}", self.calling_code, self.national)
@@ -82,22 +152,51 @@ impl PhoneNumber {
     pub fn national_number(&self) -> &str {
         &self.national
     }
-    /// `Some("DE")`
+    /// `Some("DE")`; `None` for non-geographic numbers (`+800`, `+882`, …) and for
+    /// numbers of a shared calling code that match none of its regions.
     pub fn region(&self) -> Option<&'static str> {
         self.region
     }
-    /// Extension digits, if any.
+    /// Extension digits (ASCII), if any.
     pub fn extension(&self) -> Option<&str> {
         self.extension.as_deref()
+    }
+    /// Monetha's parts; `None` for non-geographic numbers, which have no region.
+    pub fn monetha_parts(&self) -> Option<MonethaParts<'_>> {
+        let region = self.region.or_else(|| {
+            let ids = metadata::regions_of(self.calling_code)?;
+            let main = ids.split(' ').next()?;
+            metadata::Plan::by_id(main)
+                .filter(metadata::Plan::is_region)
+                .map(|p| p.id)
+        })?;
+        Some(MonethaParts {
+            region,
+            calling_code: self.calling_code,
+            national_number: &self.national,
+        })
     }
     /// Formats for a wire format.
     pub fn format(&self, f: PhoneFormat) -> String {
         match f {
-            PhoneFormat::E164 | PhoneFormat::International => self.e164(),
+            PhoneFormat::E164 => self.e164(),
+            PhoneFormat::International => format!("+{} {}", self.calling_code, self.national),
             PhoneFormat::Gizo => format!("+{}_{}", self.calling_code, self.national),
             PhoneFormat::NationalDigits => self.national.clone(),
         }
     }
+}
+
+/// Every region the numbering data knows (`"AC"`, `"AD"`, …, `"ZW"`).
+pub fn regions() -> impl Iterator<Item = &'static str> {
+    metadata::region_ids()
+}
+
+/// GIZO's wire form `+49_1747707607`: `("49", "1747707607")`.
+fn gizo_parts(input: &str) -> Option<(&str, &str)> {
+    let (code, rest) = input.trim().strip_prefix('+')?.split_once('_')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(code) && code.len() <= 3 && digits(rest)).then_some((code, rest))
 }
 
 /// The value 0–9 of a decimal digit in any script people type numbers in

@@ -1,51 +1,558 @@
-//! PLACEHOLDER — the arita backend is being implemented (issue 3).
+//! Arita App User Auth API (`/app/auth/…`).
+//!
+//! Every response is an envelope `{success, message, data}`, usually with HTTP 200 even
+//! for failures; `success: false` becomes an error that keeps `message` verbatim (often
+//! Chinese). Sign-in by phone: `account/check` → `otp` with nature LOGIN (account exists)
+//! or SIGNUP → `login/verify` or `signup/verify`. The choice travels in the `otpToken`
+//! JWT's `nature` claim and is recorded in [`Challenge::is_registered`].
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
 
+use super::common::{self, int_enum, lenient};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
-use crate::http::{HttpRequest, HttpResponse};
-use crate::phone::PhoneNumber;
-use crate::secret::OtpCode;
+use crate::http::{join_url, HttpRequest, HttpResponse, Method};
+use crate::phone::{PhoneError, PhoneNumber};
+use crate::secret::{OtpCode, Secret};
+use crate::token::Token;
 
-/// Configuration.
+/// Arita configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Config {
-    /// Base URL.
+    /// Origin of the API (paths `/app/auth/…` are appended).
     pub base_url: String,
+    /// This device's push token, sent with a password login (`deviceToken`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
-fn todo() -> Error {
-    Error::InvalidConfig {
-        message: "not implemented".into(),
+/// Body with a `loginID` (account check): e-mail, phone (E.164 here) or username.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginIdInput {
+    /// The login identification.
+    #[serde(rename = "loginID")]
+    pub login_id: String,
+}
+
+int_enum! {
+    /// What kind of identifier `account/check` recognised.
+    pub enum AccountType {
+        /// 1
+        Username = 1,
+        /// 2
+        Email = 2,
+        /// 3
+        Phone = 3,
     }
+}
+
+/// `account/check` data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCheck {
+    /// Kind of identifier.
+    #[serde(default, deserialize_with = "lenient")]
+    pub account_type: Option<AccountType>,
+    /// Whether the account exists.
+    pub exists: bool,
+    /// Whether the user has set a password.
+    #[serde(default, deserialize_with = "lenient")]
+    pub set_password: Option<bool>,
+}
+
+/// Body of `username/info`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsernameInput {
+    /// The username.
+    pub username: String,
+}
+
+/// E-mail and phone of a user (blurred from `username/info`, clear from `GET info`).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EmailPhone {
+    /// E-mail, if linked.
+    #[serde(default, deserialize_with = "lenient")]
+    pub email: Option<String>,
+    /// Phone, if linked.
+    #[serde(default, deserialize_with = "lenient")]
+    pub phone: Option<String>,
+}
+
+/// A password login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginInput {
+    /// E-mail, phone or username.
+    pub login_id: String,
+    /// The password.
+    pub password: Secret,
+    /// Device token; [`Config::device_token`] when `None`.
+    pub device_token: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LoginBody<'a> {
+    #[serde(rename = "loginID")]
+    login_id: &'a str,
+    password: &'a Secret,
+    #[serde(rename = "deviceToken")]
+    device_token: &'a str,
+}
+
+int_enum! {
+    /// `OtpNature`: why a code is sent.
+    pub enum OtpNature {
+        /// 1: login.
+        Login = 1,
+        /// 2: sign-up.
+        Signup = 2,
+        /// 3: reset or forgotten password.
+        ResetPassword = 3,
+        /// 4: update or link an e-mail.
+        UpdateEmail = 4,
+        /// 5: update or link a phone.
+        UpdatePhone = 5,
+    }
+}
+
+int_enum! {
+    /// `SendType`: 0 when `loginID` is an e-mail or phone; for a username 1 (e-mail) or 2 (phone).
+    pub enum SendType {
+        /// 0
+        None = 0,
+        /// 1
+        Email = 1,
+        /// 2
+        Phone = 2,
+    }
+}
+
+/// Body of `otp`: `{"nature":1,"loginID":"…","sendType":0}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtpInput {
+    /// Why the code is sent.
+    pub nature: OtpNature,
+    /// E-mail, phone or username.
+    #[serde(rename = "loginID")]
+    pub login_id: String,
+    /// Where to send it.
+    #[serde(rename = "sendType")]
+    pub send_type: SendType,
+}
+
+/// Body of the three `…/verify` calls: `{"otp":37695,"otpToken":"…"}` (the code as an integer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerifyInput {
+    /// The code.
+    #[serde(serialize_with = "otp_number")]
+    pub otp: OtpCode,
+    /// The `otpToken` from `otp`.
+    #[serde(rename = "otpToken")]
+    pub otp_token: Secret,
+}
+
+fn otp_number<S: Serializer>(code: &OtpCode, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(code.as_u64())
+}
+
+#[derive(Serialize)]
+struct PasswordBody<'a> {
+    password: &'a Secret,
+}
+
+#[derive(Serialize)]
+struct DeviceTokenBody<'a> {
+    #[serde(rename = "deviceToken")]
+    device_token: &'a str,
+}
+
+fn url(cfg: &Config, path: &str) -> String {
+    join_url(&cfg.base_url, &format!("/app/auth/{path}"))
+}
+
+fn post(cfg: &Config, path: &str, body: &impl Serialize) -> Result<HttpRequest, Error> {
+    common::json_request(Method::Post, url(cfg, path), "application/json", body)
+}
+
+/// `POST /app/auth/account/check`.
+pub fn build_account_check(cfg: &Config, input: &LoginIdInput) -> Result<HttpRequest, Error> {
+    post(cfg, "account/check", input)
+}
+
+/// Whether the account exists. The failure envelope `輸入的用戶名不存在` ("user name does
+/// not exist") is read as `exists: false`.
+pub fn parse_account_check(resp: &HttpResponse) -> Result<AccountCheck, Error> {
+    match data(resp) {
+        Ok(data) => common::typed(resp, &data),
+        Err(Error::Server {
+            message: Some(m), ..
+        }) if is_unknown_user(&m) => Ok(AccountCheck {
+            account_type: None,
+            exists: false,
+            set_password: None,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+fn is_unknown_user(message: &str) -> bool {
+    ["用戶名不存在", "用户名不存在", "does not exist"]
+        .iter()
+        .any(|n| message.to_lowercase().contains(n))
+}
+
+/// `POST /app/auth/username/info`.
+pub fn build_username_info(cfg: &Config, input: &UsernameInput) -> Result<HttpRequest, Error> {
+    post(cfg, "username/info", input)
+}
+
+/// Blurred e-mail and phone.
+pub fn parse_username_info(resp: &HttpResponse) -> Result<EmailPhone, Error> {
+    data_typed(resp)
+}
+
+/// `GET /app/auth/info` with the user's token.
+pub fn build_info(cfg: &Config, token: &Secret) -> Result<HttpRequest, Error> {
+    Ok(common::bearer(
+        HttpRequest::new(Method::Get, url(cfg, "info")),
+        token,
+    ))
+}
+
+/// E-mail and phone.
+pub fn parse_info(resp: &HttpResponse) -> Result<EmailPhone, Error> {
+    data_typed(resp)
+}
+
+/// `POST /app/auth/login` (password login).
+pub fn build_login(cfg: &Config, input: &LoginInput) -> Result<HttpRequest, Error> {
+    let device_token = input
+        .device_token
+        .as_deref()
+        .or(cfg.device_token.as_deref())
+        .ok_or(Error::InvalidInput {
+            field: "deviceToken",
+            message: "a password login needs a device token".into(),
+        })?;
+    let body = LoginBody {
+        login_id: &input.login_id,
+        password: &input.password,
+        device_token,
+    };
+    post(cfg, "login", &body)
+}
+
+/// The access token.
+pub fn parse_login(resp: &HttpResponse) -> Result<Secret, Error> {
+    let data = data(resp)?;
+    common::token_from(resp, &data, data.get("accessToken").and_then(Value::as_str))
+}
+
+/// `POST /app/auth/otp`: sends a code.
+pub fn build_otp(cfg: &Config, input: &OtpInput) -> Result<HttpRequest, Error> {
+    post(cfg, "otp", input)
+}
+
+/// The `otpToken` to echo at verify.
+pub fn parse_otp(resp: &HttpResponse) -> Result<Secret, Error> {
+    let data = data(resp)?;
+    common::token_from(resp, &data, data.get("otpToken").and_then(Value::as_str))
+}
+
+/// `POST /app/auth/login/verify`.
+pub fn build_login_verify(cfg: &Config, input: &VerifyInput) -> Result<HttpRequest, Error> {
+    post(cfg, "login/verify", input)
+}
+
+/// The access token.
+pub fn parse_login_verify(resp: &HttpResponse) -> Result<Secret, Error> {
+    parse_login(resp)
+}
+
+/// `POST /app/auth/signup/verify`.
+pub fn build_signup_verify(cfg: &Config, input: &VerifyInput) -> Result<HttpRequest, Error> {
+    post(cfg, "signup/verify", input)
+}
+
+/// The access token.
+pub fn parse_signup_verify(resp: &HttpResponse) -> Result<Secret, Error> {
+    parse_login(resp)
+}
+
+/// `POST /app/auth/forgot-password/verify`.
+pub fn build_forgot_password_verify(
+    cfg: &Config,
+    input: &VerifyInput,
+) -> Result<HttpRequest, Error> {
+    post(cfg, "forgot-password/verify", input)
+}
+
+/// The access token that may then set a new password.
+pub fn parse_forgot_password_verify(resp: &HttpResponse) -> Result<Secret, Error> {
+    parse_login(resp)
+}
+
+/// Checks a password: 6–40 characters, letters, digits and printable ASCII specials.
+pub fn validate_password(password: &Secret) -> Result<(), Error> {
+    let p = password.expose();
+    let n = p.chars().count();
+    let message = if !(6..=40).contains(&n) {
+        "the password must have 6 to 40 characters"
+    } else if !p.chars().all(|c| c.is_ascii_graphic()) {
+        "the password may contain only letters, digits and special characters"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidInput {
+        field: "password",
+        message: message.into(),
+    })
+}
+
+fn password_request(
+    cfg: &Config,
+    method: Method,
+    token: &Secret,
+    password: &Secret,
+) -> Result<HttpRequest, Error> {
+    validate_password(password)?;
+    let req = common::json_request(
+        method,
+        url(cfg, "password"),
+        "application/json",
+        &PasswordBody { password },
+    )?;
+    Ok(common::bearer(req, token))
+}
+
+/// `POST /app/auth/password` (set) with the user's token.
+pub fn build_set_password(
+    cfg: &Config,
+    token: &Secret,
+    password: &Secret,
+) -> Result<HttpRequest, Error> {
+    password_request(cfg, Method::Post, token, password)
+}
+
+/// `data: null` on success.
+pub fn parse_set_password(resp: &HttpResponse) -> Result<(), Error> {
+    data(resp).map(drop)
+}
+
+/// `PUT /app/auth/password` (reset after `forgot-password/verify`) with that token.
+pub fn build_reset_password(
+    cfg: &Config,
+    token: &Secret,
+    password: &Secret,
+) -> Result<HttpRequest, Error> {
+    password_request(cfg, Method::Put, token, password)
+}
+
+/// `data: null` on success.
+pub fn parse_reset_password(resp: &HttpResponse) -> Result<(), Error> {
+    data(resp).map(drop)
+}
+
+/// `DELETE /app/auth/logout` with the user's token (revokes it).
+pub fn build_logout(cfg: &Config, token: &Secret) -> Result<HttpRequest, Error> {
+    Ok(common::bearer(
+        HttpRequest::new(Method::Delete, url(cfg, "logout")),
+        token,
+    ))
+}
+
+/// `data: null` on success.
+pub fn parse_logout(resp: &HttpResponse) -> Result<(), Error> {
+    data(resp).map(drop)
+}
+
+/// `PUT /app/auth/device-token` (1–255 characters) with the user's token.
+pub fn build_device_token(
+    cfg: &Config,
+    token: &Secret,
+    device_token: &str,
+) -> Result<HttpRequest, Error> {
+    if !(1..=255).contains(&device_token.chars().count()) {
+        return Err(Error::InvalidInput {
+            field: "deviceToken",
+            message: "the device token must have 1 to 255 characters".into(),
+        });
+    }
+    let req = common::json_request(
+        Method::Put,
+        url(cfg, "device-token"),
+        "application/json",
+        &DeviceTokenBody { device_token },
+    )?;
+    Ok(common::bearer(req, token))
+}
+
+/// `data: null` on success.
+pub fn parse_device_token(resp: &HttpResponse) -> Result<(), Error> {
+    data(resp).map(drop)
+}
+
+fn data_typed<T: serde::de::DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+    let data = data(resp)?;
+    common::typed(resp, &data)
+}
+
+/// Opens the envelope: `data` when `success` is true, else the mapped error.
+fn data(resp: &HttpResponse) -> Result<Value, Error> {
+    if !resp.is_success() {
+        let body = common::lenient_json(resp);
+        let message = common::message(body.as_ref());
+        let retry = common::retry_after(resp, body.as_ref());
+        return Err(match resp.status {
+            401 | 403 | 429 => Error::from_status(resp.status, message, retry),
+            status => known_message(status, message.as_deref(), retry)
+                .unwrap_or_else(|| Error::from_status(status, message, retry)),
+        });
+    }
+    let body = common::json_body(resp)?;
+    match body.get("success").and_then(Value::as_bool) {
+        Some(true) => Ok(body.get("data").cloned().unwrap_or(Value::Null)),
+        Some(false) => {
+            let message = body.get("message").and_then(Value::as_str);
+            let retry = common::retry_after(resp, Some(&body));
+            Err(
+                known_message(resp.status, message, retry).unwrap_or(Error::Server {
+                    status: resp.status,
+                    message: message.map(str::to_owned),
+                }),
+            )
+        }
+        None => Err(common::malformed_json(resp, &body, "no `success` flag")),
+    }
+}
+
+/// The documented failure messages (traditional and simplified Chinese, English
+/// equivalents) mapped to their error codes; `None` for anything else.
+fn known_message(status: u16, message: Option<&str>, retry: Option<u64>) -> Option<Error> {
+    let m = message?;
+    let lower = m.to_lowercase();
+    let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
+    let owned = Some(m.to_owned());
+    Some(if has(&["已過期", "已过期", "expired"]) {
+        Error::CodeExpired
+    } else if has(&["嘗試次數過多", "尝试次数过多", "too many attempts"]) {
+        Error::TooManyAttempts
+    } else if has(&[
+        "請求過於頻繁",
+        "请求过于频繁",
+        "too many requests",
+        "too frequent",
+    ]) {
+        Error::RateLimited {
+            retry_after: retry,
+            status: Some(status),
+            message: owned,
+        }
+    } else if has(&[
+        "驗證碼錯誤",
+        "验证码错误",
+        "invalid otp",
+        "wrong otp",
+        "incorrect otp",
+    ]) {
+        Error::InvalidCode {
+            status: Some(status),
+            message: owned,
+        }
+    } else if has(&["手機號碼格式錯誤", "手机号码格式错误", "invalid phone"]) {
+        Error::InvalidPhone(PhoneError::NotANumber)
+    } else {
+        return None;
+    })
 }
 
 impl Flow for Config {
     fn name(&self) -> &str {
         "arita"
     }
-    fn code_request(&self, _p: &PhoneNumber) -> Result<HttpRequest, Error> {
-        Err(todo())
+
+    fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
+        build_account_check(
+            self,
+            &LoginIdInput {
+                login_id: phone.e164(),
+            },
+        )
     }
+
     fn on_code_response(
         &self,
-        _p: &PhoneNumber,
-        _s: u8,
-        _r: &HttpResponse,
+        phone: &PhoneNumber,
+        step: u8,
+        resp: &HttpResponse,
     ) -> Result<CodeStep, Error> {
-        Err(todo())
+        match step {
+            0 => {
+                let check = parse_account_check(resp)?;
+                let nature = if check.exists {
+                    OtpNature::Login
+                } else {
+                    OtpNature::Signup
+                };
+                let input = OtpInput {
+                    nature,
+                    login_id: phone.e164(),
+                    send_type: SendType::None,
+                };
+                Ok(CodeStep::Send(build_otp(self, &input)?))
+            }
+            1 => {
+                let otp_token = parse_otp(resp)?;
+                let is_registered = nature_of(&otp_token).map(|n| n == OtpNature::Login);
+                Ok(CodeStep::Sent(Challenge {
+                    handle: Some(otp_token),
+                    is_registered,
+                    code_ttl: None,
+                }))
+            }
+            _ => Err(common::unexpected_step(step)),
+        }
     }
+
     fn verify_request(
         &self,
-        _p: &PhoneNumber,
-        _c: &Challenge,
-        _o: &OtpCode,
+        _phone: &PhoneNumber,
+        challenge: &Challenge,
+        code: &OtpCode,
     ) -> Result<HttpRequest, Error> {
-        Err(todo())
+        let otp_token = challenge.handle.clone().ok_or(Error::InvalidState {
+            message: "no code has been requested".into(),
+        })?;
+        let input = VerifyInput {
+            otp: code.clone(),
+            otp_token,
+        };
+        match challenge.is_registered {
+            Some(false) => build_signup_verify(self, &input),
+            _ => build_login_verify(self, &input),
+        }
     }
-    fn on_verify_response(&self, _r: &HttpResponse) -> Result<Verified, Error> {
-        Err(todo())
+
+    fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
+        Ok(Verified {
+            token: parse_login_verify(resp)?,
+            user: None,
+        })
+    }
+
+    fn sign_out_request(&self, token: &Secret) -> Option<HttpRequest> {
+        build_logout(self, token).ok()
     }
 }
+
+/// The `nature` claim of an `otpToken` JWT, which records LOGIN vs SIGNUP.
+fn nature_of(otp_token: &Secret) -> Option<OtpNature> {
+    let token = Token::decode(otp_token.expose()).ok()?;
+    let n = token.claims.get("nature")?;
+    let n = n.as_u64().or_else(|| n.as_str()?.trim().parse().ok())?;
+    OtpNature::try_from(u8::try_from(n).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests;

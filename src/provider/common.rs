@@ -158,9 +158,11 @@ pub(crate) fn retry_after(resp: &HttpResponse, body: Option<&Value>) -> Option<u
 
 fn as_seconds(v: &Value) -> Option<u64> {
     match v {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.is_finite()).map(|f| f.ceil() as u64)),
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| *f >= 0.0 && f.is_finite())
+                .map(|f| f.ceil() as u64)
+        }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -226,8 +228,7 @@ where
 
 /// Standard base64 (with padding), for HTTP Basic credentials.
 pub(crate) fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let sym = |i: u32| char::from(ALPHABET.get((i & 63) as usize).copied().unwrap_or(b'A'));
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
@@ -240,6 +241,36 @@ pub(crate) fn base64(input: &[u8]) -> String {
     }
     out
 }
+
+/// Declares a `u8`-backed enum that (de)serialises as its number, with `TryFrom<u8>`
+/// (unknown numbers are refused) and `From<Enum> for u8`.
+macro_rules! int_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $value:literal,)+ }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(try_from = "u8", into = "u8")]
+        pub enum $name {
+            $($(#[$vm])* $variant = $value,)+
+        }
+
+        impl TryFrom<u8> for $name {
+            type Error = &'static str;
+            fn try_from(v: u8) -> Result<Self, Self::Error> {
+                match v {
+                    $($value => Ok($name::$variant),)+
+                    _ => Err(concat!("not a known ", stringify!($name))),
+                }
+            }
+        }
+
+        impl From<$name> for u8 {
+            fn from(v: $name) -> u8 {
+                v as u8
+            }
+        }
+    };
+}
+pub(crate) use int_enum;
 
 #[cfg(test)]
 mod tests {
@@ -263,20 +294,30 @@ mod tests {
 
     #[test]
     fn bodies() {
-        let html = HttpResponse::new(200, "<html>502</html>").with_header("Content-Type", "text/html");
+        let html =
+            HttpResponse::new(200, "<html>502</html>").with_header("Content-Type", "text/html");
         assert_eq!(json_body(&html).unwrap_err().code(), "malformed_response");
         let empty = HttpResponse::new(200, "  ");
-        assert!(matches!(json_body(&empty), Err(Error::MalformedResponse { reason, .. }) if reason == "empty body"));
+        assert!(
+            matches!(json_body(&empty), Err(Error::MalformedResponse { reason, .. }) if reason == "empty body")
+        );
         let cut = HttpResponse::new(200, "{\"token\": \"ab");
-        assert!(matches!(json_body(&cut), Err(Error::MalformedResponse { reason, .. }) if reason == "truncated JSON"));
-        assert_eq!(json_body(&HttpResponse::new(200, "{}")).unwrap(), serde_json::json!({}));
+        assert!(
+            matches!(json_body(&cut), Err(Error::MalformedResponse { reason, .. }) if reason == "truncated JSON")
+        );
+        assert_eq!(
+            json_body(&HttpResponse::new(200, "{}")).unwrap(),
+            serde_json::json!({})
+        );
     }
 
     #[test]
     fn redacted_excerpt_hides_tokens() {
         let v = serde_json::json!({"auth_token": "Bearer abc.def", "user": {"id": 1}});
         let e = malformed_json(&HttpResponse::new(200, ""), &v, "x");
-        let Error::MalformedResponse { excerpt, .. } = e else { panic!() };
+        let Error::MalformedResponse { excerpt, .. } = e else {
+            panic!()
+        };
         assert!(!excerpt.contains("abc.def"), "{excerpt}");
         assert!(excerpt.contains("\"id\":1"), "{excerpt}");
     }
@@ -294,7 +335,13 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc4648() {
-        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg==")] {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+        ] {
             assert_eq!(base64(i.as_bytes()), o);
         }
     }
@@ -303,8 +350,14 @@ mod tests {
     fn bearer_prefix_stripped() {
         let r = HttpResponse::new(200, "");
         let v = Value::Null;
-        assert_eq!(token_from(&r, &v, Some("Bearer a.b.c")).unwrap().expose(), "a.b.c");
-        assert_eq!(token_from(&r, &v, Some("bearer  x ")).unwrap().expose(), "x");
+        assert_eq!(
+            token_from(&r, &v, Some("Bearer a.b.c")).unwrap().expose(),
+            "a.b.c"
+        );
+        assert_eq!(
+            token_from(&r, &v, Some("bearer  x ")).unwrap().expose(),
+            "x"
+        );
         assert!(token_from(&r, &v, Some("Bearer ")).is_err());
         assert!(token_from(&r, &v, None).is_err());
     }

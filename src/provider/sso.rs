@@ -1,51 +1,570 @@
-//! PLACEHOLDER — the sso backend is being implemented (issue 3).
+//! SSO v1 (`/sso/…`), media type `application/vnd.sso.v1+json`.
+//!
+//! Sign-in: `sms` sends the code, `auth` trades it for a token (and an `authCode`).
+//! The seed shows no response bodies; what the client accepts is recorded in
+//! `docs/wire.md` and `docs/providers.md`: JSON with the token under one of several
+//! names (also inside `data`), or a `text/plain` body that is the token itself.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
+use super::common::{self, lenient};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
-use crate::http::{HttpRequest, HttpResponse};
-use crate::phone::PhoneNumber;
-use crate::secret::OtpCode;
+use crate::http::{join_url, HttpRequest, HttpResponse, Method};
+use crate::phone::{PhoneError, PhoneNumber};
+use crate::secret::{OtpCode, Secret};
 
-/// Configuration.
+/// The media type sent in `Accept` and `Content-Type`.
+pub const MEDIA_TYPE: &str = "application/vnd.sso.v1+json";
+/// Most numbers one `user/status` call may carry.
+pub const MAX_STATUS_NUMBERS: usize = 100;
+/// Names the token may have in a JSON response, in order of preference.
+const TOKEN_FIELDS: [&str; 5] = ["token", "accessToken", "access_token", "jwt", "authCode"];
+
+/// SSO configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Config {
-    /// Base URL.
+    /// Origin of the API (`/sso/…` is appended).
     pub base_url: String,
+    /// Credentials of the API provider for the calls the seed marks with `Authorization`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Credentials>,
+    /// `agb` (terms accepted) sent with `auth` by the sign-in flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agb: Option<bool>,
+    /// `dataprotection` (privacy policy accepted) sent with `auth` by the sign-in flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataprotection: Option<bool>,
+    /// `pushToken` sent with `auth` by the sign-in flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_token: Option<String>,
 }
 
-fn todo() -> Error {
-    Error::InvalidConfig {
-        message: "not implemented".into(),
+/// `Authorization` for SSO calls (HTTP Digest is not supported: it needs a challenge round trip).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Credentials {
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// The token.
+        token: Secret,
+    },
+    /// `Authorization: Basic base64(username:password)`.
+    Basic {
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+}
+
+/// Body of `sms`: `{"telephone":"+491747707607"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsInput {
+    /// E.164 number.
+    pub telephone: String,
+}
+
+/// Body of `auth`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthInput {
+    /// E.164 number.
+    pub telephone: String,
+    /// The code from the SMS.
+    pub code: Secret,
+    /// Terms accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agb: Option<bool>,
+    /// Privacy policy accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataprotection: Option<bool>,
+    /// Push token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_token: Option<String>,
+}
+
+/// What `auth` returns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuthOutput {
+    /// The session token.
+    pub token: Secret,
+    /// The `authCode` for `code` and `POST user`, if sent.
+    pub auth_code: Option<Secret>,
+    /// The user, if sent.
+    pub user: Option<User>,
+}
+
+/// Body of `code`: `{"telephone", "code"}` where `code` is the `authCode`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeInput {
+    /// E.164 number.
+    pub telephone: String,
+    /// The auth code.
+    pub code: Secret,
+}
+
+/// Body of `email-optin`: `{"c": "<users code>"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailOptinInput {
+    /// The code from the opt-in mail.
+    pub c: Secret,
+}
+
+/// Body of `email-status` and `email`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailInput {
+    /// E-mail address.
+    pub email: String,
+    /// E.164 number.
+    pub telephone: String,
+}
+
+/// State of a user's e-mail address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmailState {
+    /// `confirmed`
+    Confirmed,
+    /// `pending`
+    Pending,
+    /// `none`
+    None,
+    /// Anything else, as sent.
+    Other(String),
+}
+
+/// What `email-status` returns (fields absent when the server sends `{}`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct EmailStatus {
+    /// The address.
+    pub email: Option<String>,
+    /// Its state.
+    pub status: Option<EmailState>,
+}
+
+/// One row of `user/status`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserStatus {
+    /// The number as the server echoed it.
+    pub user: String,
+    /// Whether it is registered.
+    pub is_registered: bool,
+}
+
+/// Body of `POST user`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInput {
+    /// E.164 number.
+    pub username: String,
+    /// The `authCode` from `auth`.
+    pub auth_code: Secret,
+}
+
+/// An SSO user; unknown fields are kept in `extra`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    /// User id.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<i64>,
+    /// E-mail.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// Nickname.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nickname: Option<String>,
+    /// First name.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub firstname: Option<String>,
+    /// Profile picture URL.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_url: Option<String>,
+    /// Verification status.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub verified: Option<bool>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn request(
+    cfg: &Config,
+    method: Method,
+    path: &str,
+    auth: bool,
+    body: Option<String>,
+) -> Result<HttpRequest, Error> {
+    let url = join_url(&cfg.base_url, &format!("/sso/{path}"));
+    let mut req = HttpRequest::new(method, url).header("Accept", MEDIA_TYPE);
+    if let Some(body) = body {
+        req = req.header("Content-Type", MEDIA_TYPE);
+        req.body = Some(body);
     }
+    if let (true, Some(credentials)) = (auth, &cfg.credentials) {
+        req = req.header("Authorization", credentials.header_value());
+    }
+    Ok(req)
+}
+
+impl Credentials {
+    fn header_value(&self) -> String {
+        match self {
+            Credentials::Bearer { token } => format!("Bearer {}", token.expose()),
+            Credentials::Basic { username, password } => {
+                let pair = format!("{username}:{}", password.expose());
+                format!("Basic {}", common::base64(pair.as_bytes()))
+            }
+        }
+    }
+}
+
+/// `POST /sso/sms`: sends the code.
+pub fn build_sms(cfg: &Config, input: &SmsInput) -> Result<HttpRequest, Error> {
+    request(
+        cfg,
+        Method::Post,
+        "sms",
+        false,
+        Some(common::to_json(input)?),
+    )
+}
+
+/// `201` with an empty body or any JSON.
+pub fn parse_sms(resp: &HttpResponse) -> Result<(), Error> {
+    body(resp).map(drop)
+}
+
+/// `POST /sso/auth` with the provider credentials.
+pub fn build_auth(cfg: &Config, input: &AuthInput) -> Result<HttpRequest, Error> {
+    request(
+        cfg,
+        Method::Post,
+        "auth",
+        true,
+        Some(common::to_json(input)?),
+    )
+}
+
+/// Token (tolerant extraction), auth code and user.
+pub fn parse_auth(resp: &HttpResponse) -> Result<AuthOutput, Error> {
+    let (token, body) = token_and_body(resp)?;
+    let scopes = [Some(&body), body.get("data")];
+    let find = |key: &str| scopes.iter().flatten().find_map(|s| s.get(key));
+    Ok(AuthOutput {
+        token,
+        auth_code: find("authCode")
+            .and_then(Value::as_str)
+            .filter(|c| !c.is_empty())
+            .map(Secret::from),
+        user: find("user").and_then(|u| User::deserialize(u).ok()),
+    })
+}
+
+/// `POST /sso/code` with the provider credentials: a fresh token for an auth code.
+pub fn build_code(cfg: &Config, input: &CodeInput) -> Result<HttpRequest, Error> {
+    request(
+        cfg,
+        Method::Post,
+        "code",
+        true,
+        Some(common::to_json(input)?),
+    )
+}
+
+/// The token (same tolerant extraction as `auth`).
+pub fn parse_code(resp: &HttpResponse) -> Result<Secret, Error> {
+    token_and_body(resp).map(|(token, _)| token)
+}
+
+/// `PATCH /sso/email-optin`.
+pub fn build_email_optin(cfg: &Config, input: &EmailOptinInput) -> Result<HttpRequest, Error> {
+    request(
+        cfg,
+        Method::Patch,
+        "email-optin",
+        false,
+        Some(common::to_json(input)?),
+    )
+}
+
+/// `200` with `{}` or an empty body.
+pub fn parse_email_optin(resp: &HttpResponse) -> Result<(), Error> {
+    body(resp).map(drop)
+}
+
+/// `PATCH /sso/email-status`.
+pub fn build_email_status(cfg: &Config, input: &EmailInput) -> Result<HttpRequest, Error> {
+    request(
+        cfg,
+        Method::Patch,
+        "email-status",
+        false,
+        Some(common::to_json(input)?),
+    )
+}
+
+/// The address and its state, where sent.
+pub fn parse_email_status(resp: &HttpResponse) -> Result<EmailStatus, Error> {
+    let body = body(resp)?.unwrap_or(Value::Null);
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+    Ok(EmailStatus {
+        email: text("email"),
+        status: text("status").map(|s| match s.as_str() {
+            "confirmed" => EmailState::Confirmed,
+            "pending" => EmailState::Pending,
+            "none" => EmailState::None,
+            _ => EmailState::Other(s),
+        }),
+    })
+}
+
+/// `PATCH /sso/email` with the provider credentials: changes the address, sends an opt-in mail.
+pub fn build_email(cfg: &Config, input: &EmailInput) -> Result<HttpRequest, Error> {
+    request(
+        cfg,
+        Method::Patch,
+        "email",
+        true,
+        Some(common::to_json(input)?),
+    )
+}
+
+/// `200` with `{}` or an empty body.
+pub fn parse_email(resp: &HttpResponse) -> Result<(), Error> {
+    body(resp).map(drop)
+}
+
+/// `POST /sso/user/status` with the provider credentials; more than
+/// [`MAX_STATUS_NUMBERS`] numbers is `invalid_input` before any request.
+pub fn build_user_status(cfg: &Config, numbers: &[String]) -> Result<HttpRequest, Error> {
+    if numbers.len() > MAX_STATUS_NUMBERS {
+        return Err(Error::InvalidInput {
+            field: "user",
+            message: format!(
+                "at most {MAX_STATUS_NUMBERS} numbers per call, got {}",
+                numbers.len()
+            ),
+        });
+    }
+    #[derive(Serialize)]
+    struct Body<'a> {
+        user: &'a [String],
+    }
+    request(
+        cfg,
+        Method::Post,
+        "user/status",
+        true,
+        Some(common::to_json(&Body { user: numbers })?),
+    )
+}
+
+/// The rows, from `{"user":[…]}`, a bare array or a single row; `isRegistered` as
+/// `1/0`, `"1"/"0"` or a boolean.
+pub fn parse_user_status(resp: &HttpResponse) -> Result<Vec<UserStatus>, Error> {
+    let body = body(resp)?.unwrap_or(Value::Null);
+    let rows = match (&body, body.get("user")) {
+        (Value::Array(rows), _) | (_, Some(Value::Array(rows))) => rows.iter().collect(),
+        (Value::Object(_), Some(Value::String(_))) => vec![&body],
+        _ => return Err(common::malformed_json(resp, &body, "no `user` rows")),
+    };
+    rows.into_iter()
+        .map(|row| {
+            let user = row.get("user").and_then(Value::as_str);
+            let registered = row.get("isRegistered").and_then(common::loose_bool);
+            match (user, registered) {
+                (Some(user), Some(is_registered)) => Ok(UserStatus {
+                    user: user.to_owned(),
+                    is_registered,
+                }),
+                _ => Err(common::malformed_json(
+                    resp,
+                    &body,
+                    "a `user` row is not understood",
+                )),
+            }
+        })
+        .collect()
+}
+
+/// `POST /sso/user` with the provider credentials: the user for an auth code.
+pub fn build_create_user(cfg: &Config, input: &UserInput) -> Result<HttpRequest, Error> {
+    request(
+        cfg,
+        Method::Post,
+        "user",
+        true,
+        Some(common::to_json(input)?),
+    )
+}
+
+/// The user, from `{"user": {…}}`.
+pub fn parse_create_user(resp: &HttpResponse) -> Result<User, Error> {
+    let body = body(resp)?.unwrap_or(Value::Null);
+    match body.get("user") {
+        Some(u @ Value::Object(_)) => common::typed(resp, u),
+        _ => Err(common::malformed_json(resp, &body, "no `user` object")),
+    }
+}
+
+/// `GET /sso/user` with the user's session token as bearer.
+pub fn build_get_user(cfg: &Config, token: &Secret) -> Result<HttpRequest, Error> {
+    let req = request(cfg, Method::Get, "user", false, None)?;
+    Ok(common::bearer(req, token))
+}
+
+/// The user, from `{"user": {…}}`.
+pub fn parse_get_user(resp: &HttpResponse) -> Result<User, Error> {
+    parse_create_user(resp)
+}
+
+/// A 2xx body: `None` when empty, else JSON in one of the accepted media types.
+fn body(resp: &HttpResponse) -> Result<Option<Value>, Error> {
+    if !resp.is_success() {
+        return Err(error(resp));
+    }
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    common::json_body(resp).map(Some)
+}
+
+/// The token of an `auth` or `code` response, and the JSON body (`Null` for plain text).
+fn token_and_body(resp: &HttpResponse) -> Result<(Secret, Value), Error> {
+    let plain = resp
+        .header("content-type")
+        .is_some_and(|ct| ct.trim().to_ascii_lowercase().starts_with("text/plain"));
+    if plain && resp.is_success() {
+        let text = core::str::from_utf8(&resp.body).unwrap_or_default().trim();
+        let ok =
+            !text.is_empty() && text.len() <= 8192 && text.bytes().all(|b| b.is_ascii_graphic());
+        return if ok {
+            common::token_from(resp, &Value::Null, Some(text)).map(|t| (t, Value::Null))
+        } else {
+            Err(Error::malformed(resp, "the text body is not a token"))
+        };
+    }
+    let body = body(resp)?.unwrap_or(Value::Null);
+    let raw = [Some(&body), body.get("data")]
+        .into_iter()
+        .flatten()
+        .flat_map(|scope| TOKEN_FIELDS.iter().map(move |k| scope.get(*k)))
+        .flatten()
+        .find_map(|v| v.as_str().filter(|s| !s.trim().is_empty()));
+    let token = common::token_from(resp, &body, raw)?;
+    Ok((token, body))
+}
+
+/// Maps SSO failures: 422 names the refused field in `errors` (`code` → code errors,
+/// `telephone` → `invalid_phone`); every documented status has its own error.
+fn error(resp: &HttpResponse) -> Error {
+    let body = common::lenient_json(resp);
+    let message = common::message(body.as_ref());
+    let errors = body
+        .as_ref()
+        .and_then(|b| b.get("errors"))
+        .and_then(Value::as_object);
+    if let (422, Some(errors)) = (resp.status, errors) {
+        if let Some(code) = errors.get("code") {
+            let first = code.as_array().and_then(|a| a.first()).unwrap_or(code);
+            return match first.as_str().unwrap_or_default() {
+                "expired" => Error::CodeExpired,
+                "too_many_attempts" => Error::TooManyAttempts,
+                _ => Error::InvalidCode {
+                    status: Some(422),
+                    message,
+                },
+            };
+        }
+        if errors.contains_key("telephone") {
+            return Error::InvalidPhone(PhoneError::NotANumber);
+        }
+    }
+    Error::from_status(
+        resp.status,
+        message,
+        common::retry_after(resp, body.as_ref()),
+    )
 }
 
 impl Flow for Config {
     fn name(&self) -> &str {
         "sso"
     }
-    fn code_request(&self, _p: &PhoneNumber) -> Result<HttpRequest, Error> {
-        Err(todo())
+
+    fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
+        build_sms(
+            self,
+            &SmsInput {
+                telephone: phone.e164(),
+            },
+        )
     }
+
     fn on_code_response(
         &self,
-        _p: &PhoneNumber,
-        _s: u8,
-        _r: &HttpResponse,
+        _phone: &PhoneNumber,
+        step: u8,
+        resp: &HttpResponse,
     ) -> Result<CodeStep, Error> {
-        Err(todo())
+        if step != 0 {
+            return Err(common::unexpected_step(step));
+        }
+        parse_sms(resp)?;
+        Ok(CodeStep::Sent(Challenge::default()))
     }
+
     fn verify_request(
         &self,
-        _p: &PhoneNumber,
-        _c: &Challenge,
-        _o: &OtpCode,
+        phone: &PhoneNumber,
+        _challenge: &Challenge,
+        code: &OtpCode,
     ) -> Result<HttpRequest, Error> {
-        Err(todo())
+        let input = AuthInput {
+            telephone: phone.e164(),
+            code: Secret::new(code.expose()),
+            agb: self.agb,
+            dataprotection: self.dataprotection,
+            push_token: self.push_token.clone(),
+        };
+        build_auth(self, &input)
     }
-    fn on_verify_response(&self, _r: &HttpResponse) -> Result<Verified, Error> {
-        Err(todo())
+
+    fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
+        let out = parse_auth(resp)?;
+        Ok(Verified {
+            token: out.token,
+            user: out.user.and_then(|u| serde_json::to_value(u).ok()),
+        })
     }
 }
+
+#[cfg(test)]
+mod tests;

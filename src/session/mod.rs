@@ -18,6 +18,8 @@ mod refresh;
 mod respond;
 mod snapshot;
 #[cfg(test)]
+pub(crate) mod testkit;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_refresh;
@@ -296,6 +298,11 @@ impl<F: Flow> Machine<F> {
     /// The next event, oldest first.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
+    }
+
+    /// Whether [`poll_event`](Self::poll_event) has something.
+    pub fn has_events(&self) -> bool {
+        !self.events.is_empty()
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) next has something to do (unix ms).

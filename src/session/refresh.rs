@@ -123,7 +123,9 @@ impl<F: Flow> Machine<F> {
             return Some(id);
         }
         match self.flow.refresh_request(session.token.secret()) {
-            Some(Ok(request)) => Some(self.start_op(Action::Refresh, OpKind::Refresh, Some(request))),
+            Some(Ok(request)) => {
+                Some(self.start_op(Action::Refresh, OpKind::Refresh, Some(request)))
+            }
             failed => {
                 let error = match failed {
                     Some(Err(e)) => e,
@@ -156,7 +158,8 @@ impl<F: Flow> Machine<F> {
             user: verified.user.or(live.session.user),
             ..live.session
         };
-        self.events.push_back(Event::TokenRefreshed(session.clone()));
+        self.events
+            .push_back(Event::TokenRefreshed(session.clone()));
         self.events.push_back(Event::SnapshotChanged);
         self.state = State::SignedIn(self.live(session, previous_expiry));
         if let Some(op) = op {

@@ -61,7 +61,7 @@ fn strip_padding(bytes: &[u8]) -> Option<&[u8]> {
     if pads == 0 {
         return Some(bytes);
     }
-    if pads > 2 || bytes.len() % 4 != 0 {
+    if pads > 2 || !bytes.len().is_multiple_of(4) {
         return None;
     }
     bytes.get(..bytes.len() - pads)

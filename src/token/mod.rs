@@ -106,7 +106,10 @@ impl fmt::Display for TokenError {
             TokenError::HeaderNotObject => f.write_str("the header is not a JSON object"),
             TokenError::ClaimsNotObject => f.write_str("the claims are not a JSON object"),
             TokenError::InvalidHeader { name } => {
-                write!(f, "the header member `{name}` is missing or has the wrong type")
+                write!(
+                    f,
+                    "the header member `{name}` is missing or has the wrong type"
+                )
             }
             TokenError::InvalidClaim { name } => {
                 write!(f, "the claim `{name}` has the wrong type")
@@ -202,8 +205,10 @@ impl fmt::Debug for Claims {
 #[derive(Clone, PartialEq)]
 pub struct Token {
     raw: Secret,
-    header: Header,
-    claims: Claims,
+    /// The header.
+    pub header: Header,
+    /// The claims (`token.claims.get("name")` reads any claim as JSON).
+    pub claims: Claims,
 }
 
 impl Token {
@@ -267,7 +272,7 @@ impl Token {
     /// When this token expires on the local clock, given when it was received
     /// (see [`Expiry`]).
     pub fn expiry(&self, received_at: u64) -> Expiry {
-        Expiry::of(&self.claims, received_at)
+        Expiry::from_claims(&self.claims, received_at)
     }
 
     /// `header.claims`: the text the signature covers.
@@ -336,7 +341,10 @@ fn header_from_map(map: &Map<String, Value>) -> Result<Header, TokenError> {
 }
 
 /// An optional string member; `Err(name)` when present with another type.
-fn string_member(map: &Map<String, Value>, name: &'static str) -> Result<Option<String>, &'static str> {
+fn string_member(
+    map: &Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<String>, &'static str> {
     match map.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),

@@ -3,7 +3,7 @@
 //! Every host facility (fetch, timers, storage, Web Locks, BroadcastChannel, wake-up
 //! events) goes through here, and `runtime.js` looks every global up lazily.
 
-use js_sys::{Function, Promise, Uint8Array};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/wasm/runtime.js")]

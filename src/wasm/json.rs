@@ -45,5 +45,7 @@ pub fn get_string(obj: &JsValue, key: &str) -> Option<String> {
 
 /// `obj[key]` as a finite non-negative number, if it is one.
 pub fn get_number(obj: &JsValue, key: &str) -> Option<f64> {
-    get(obj, key).as_f64().filter(|n| n.is_finite() && *n >= 0.0)
+    get(obj, key)
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0)
 }

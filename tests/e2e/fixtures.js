@@ -18,7 +18,7 @@ export async function startEmulator(extraArgs = []) {
   if (!existsSync(BINARY)) {
     throw new Error(`emulator binary not found at ${BINARY}: run \`cargo build --release -p phone-auth-emulator\``);
   }
-  const child = spawn(BINARY, ['--host', '127.0.0.1', '--port', '0', ...extraArgs], {
+  const child = spawn(BINARY, ['--host', '127.0.0.1', '--port', '0', '--www', join(ROOT, 'www'), '--pkg', join(ROOT, 'pkg'), ...extraArgs], {
     cwd: ROOT, // it serves ./www at / and ./pkg at /pkg/
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -23,6 +23,7 @@ use serde_json::Value;
 use crate::tools::{self, command, root};
 use crate::Result;
 
+#[allow(unused_imports)] // run by `cargo xtask test` (wired in test.rs by the coordinator)
 pub use adversarial::adversarial;
 pub use emulator::Emulator;
 
@@ -36,46 +37,80 @@ struct Plan {
 
 pub fn run(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");
+    // `--only size,load`: a subset (for working on one number); the rest shows as `—`.
+    let only: Option<Vec<&str>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.split(',').collect());
+    let wanted = |part: &str| only.as_ref().is_none_or(|o| o.contains(&part));
     let plan = if quick {
-        Plan { passes: 3, warmup: 1, cold_runs: 3, load_for: Duration::from_secs(3) }
+        Plan {
+            passes: 3,
+            warmup: 1,
+            cold_runs: 3,
+            load_for: Duration::from_secs(3),
+        }
     } else {
-        Plan { passes: 30, warmup: 5, cold_runs: 10, load_for: Duration::from_secs(20) }
+        Plan {
+            passes: 30,
+            warmup: 5,
+            cold_runs: 10,
+            load_for: Duration::from_secs(20),
+        }
     };
     let started = Instant::now();
     let bench = root().join("bench");
-    tools::ensure_npm_deps(&bench)?;
-    let pkg = package()?;
-    let emulator_bin = emulator::build()?;
-
-    let web = pkg.web.display().to_string();
-    let node = pkg.node_entry.display().to_string();
-    eprintln!("\n--- sizes ---");
-    let sizes = node_json(&bench, "size.mjs", &["--web", &web])?;
-    eprintln!("--- Node throughput ---");
+    let needs_pkg = ["size", "throughput", "cold", "browser"]
+        .iter()
+        .any(|p| wanted(p));
+    if needs_pkg {
+        tools::ensure_npm_deps(&bench)?;
+    }
+    let pkg = if needs_pkg { Some(package()?) } else { None };
+    let web = pkg.as_ref().map(|p| p.web.display().to_string());
+    let node = pkg.as_ref().map(|p| p.node_entry.display().to_string());
+    let (web, node) = (web.unwrap_or_default(), node.unwrap_or_default());
     let (passes, warmup) = (plan.passes.to_string(), plan.warmup.to_string());
-    let throughput = node_json(
-        &bench,
+    let runs = plan.cold_runs.to_string();
+
+    let part = |name: &str, script: &str, args: &[&str]| -> Result<Value> {
+        if !wanted(name) {
+            return Ok(Value::Null);
+        }
+        eprintln!("\n--- {name} ---");
+        node_json(&bench, script, args)
+    };
+    let sizes = part("size", "size.mjs", &["--web", &web])?;
+    let throughput = part(
+        "throughput",
         "throughput.mjs",
         &["--node", &node, "--passes", &passes, "--warmup", &warmup],
     )?;
-    eprintln!("--- cold start (Node) ---");
-    let runs = plan.cold_runs.to_string();
-    let cold = node_json(&bench, "coldstart.mjs", &["--node", &node, "--runs", &runs])?;
-    eprintln!("--- cold start (Chromium) ---");
-    tools::ensure_chromium()?;
-    let browser = node_json(&bench, "browser.mjs", &["--web", &web, "--runs", &runs])?;
-    eprintln!("--- emulator load ({} s, 64 clients) ---", plan.load_for.as_secs());
-    let emu = Emulator::start(&emulator_bin, &emulator::load_flags(&emulator_bin))?;
-    let report = load::run(emu.addr, 64, plan.load_for)?;
-    let peak_rss = load::peak_rss_kib(emu.pid());
-    drop(emu);
+    let cold = part("cold", "coldstart.mjs", &["--node", &node, "--runs", &runs])?;
+    if wanted("browser") {
+        tools::ensure_chromium()?;
+    }
+    let browser = part("browser", "browser.mjs", &["--web", &web, "--runs", &runs])?;
+    let (report, peak_rss) = if wanted("load") {
+        let bin = emulator::build()?;
+        eprintln!(
+            "\n--- load: 64 clients for {} s ---",
+            plan.load_for.as_secs()
+        );
+        let emu = Emulator::start(&bin, &emulator::load_flags(&bin))?;
+        let report = load::run(emu.addr, 64, plan.load_for)?;
+        (Some(report), load::peak_rss_kib(emu.pid()))
+    } else {
+        (None, None)
+    };
 
     let results = table::Results {
         sizes: &sizes,
         throughput: &throughput,
         cold: &cold,
         browser: &browser,
-        load: &report,
+        load: report.as_ref(),
         peak_rss_kib: peak_rss,
     };
     let text = table::render(&results);
@@ -97,13 +132,16 @@ pub struct Package {
 
 /// Builds the npm package and finds its browser directory and Node entry.
 pub fn package() -> Result<Package> {
-    build_pkg()?;
+    crate::pkg::build()?;
     let pkg = root().join("pkg");
     let web = pkg.join("web");
     if !web.join("index.js").exists() {
         return Err(format!("{} has no index.js", web.display()));
     }
-    Ok(Package { web, node_entry: node_entry(&pkg.join("node"))? })
+    Ok(Package {
+        web,
+        node_entry: node_entry(&pkg.join("node"))?,
+    })
 }
 
 /// The Node build's ESM entry: `module`/`main` of its package.json, else `index.js`.
@@ -137,7 +175,11 @@ fn node_json(bench: &Path, script: &str, args: &[&str]) -> Result<Value> {
         return Err(format!("node {script} failed ({})", out.status));
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let last = text.lines().rev().find(|l| l.starts_with('{')).unwrap_or("");
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or("");
     serde_json::from_str(last).map_err(|e| format!("node {script}: bad JSON output ({e}): {text}"))
 }
 
@@ -179,12 +221,13 @@ fn save(quick: bool, text: &str, machine: &str, r: &table::Results) -> Result {
     let name = if quick { "quick" } else { "full" };
     let raw = serde_json::json!({
         "sizes": r.sizes, "throughput": r.throughput, "cold": r.cold, "browser": r.browser,
-        "load": {
-            "clients": r.load.clients, "signins": r.load.signins, "errors": r.load.errors,
-            "firstError": r.load.first_error, "seconds": r.load.elapsed.as_secs_f64(),
-            "p50Ms": r.load.p50.as_secs_f64() * 1e3, "p99Ms": r.load.p99.as_secs_f64() * 1e3,
-            "maxMs": r.load.max.as_secs_f64() * 1e3, "peakRssKiB": r.peak_rss_kib,
-        },
+        "load": r.load.map(|l| serde_json::json!({
+            "clients": l.clients, "signins": l.signins, "errors": l.errors,
+            "firstError": l.first_error, "seconds": l.elapsed.as_secs_f64(),
+            "signinsPerSec": l.rate(),
+            "p50Ms": l.p50.as_secs_f64() * 1e3, "p99Ms": l.p99.as_secs_f64() * 1e3,
+            "maxMs": l.max.as_secs_f64() * 1e3, "peakRssKiB": r.peak_rss_kib,
+        })),
     });
     let write = |file: String, body: String| {
         let p = dir.join(file);
@@ -192,9 +235,4 @@ fn save(quick: bool, text: &str, machine: &str, r: &table::Results) -> Result {
     };
     write(format!("{name}.txt"), format!("{text}\n{machine}\n"))?;
     write(format!("{name}.json"), raw.to_string())
-}
-
-/// Until `crate::pkg::build` lands: use the package already in `pkg/`.
-fn build_pkg() -> Result {
-    Ok(())
 }

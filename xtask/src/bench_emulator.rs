@@ -29,7 +29,8 @@ pub fn build() -> Result<PathBuf> {
     }
 }
 
-/// The limit flags this emulator has (from its `--help`), each with `0` to lift it.
+/// The limit flags this emulator has (from its `--help`), each with `0` to lift it, and
+/// `--quiet`.
 pub fn load_flags(bin: &Path) -> Vec<String> {
     let help = tools::output(Command::new(bin).arg("--help")).unwrap_or_default();
     let mut flags = Vec::new();
@@ -39,7 +40,10 @@ pub fn load_flags(bin: &Path) -> Vec<String> {
             flags.push(word.to_owned());
         }
     }
-    flags.into_iter().flat_map(|f| [f, "0".to_owned()]).collect()
+    flags
+        .into_iter()
+        .flat_map(|f| [f, "0".to_owned()])
+        .collect()
 }
 
 /// A running emulator; killed (by its own pid) when dropped.
@@ -48,6 +52,7 @@ pub struct Emulator {
     /// Where it listens.
     pub addr: SocketAddr,
     /// `http://127.0.0.1:PORT`.
+    #[allow(dead_code)] // read by the adversarial suite
     pub base: String,
 }
 
@@ -73,9 +78,12 @@ impl Emulator {
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
             .map(str::to_owned);
-        let addr = base
-            .as_deref()
-            .and_then(|b| b.trim_start_matches("http://").trim_end_matches('/').parse().ok());
+        let addr = base.as_deref().and_then(|b| {
+            b.trim_start_matches("http://")
+                .trim_end_matches('/')
+                .parse()
+                .ok()
+        });
         let (Some(base), Some(addr)) = (base, addr) else {
             let _ = child.kill();
             let _ = child.wait();

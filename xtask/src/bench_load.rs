@@ -133,7 +133,7 @@ impl ClientResult {
 
 /// One complete sign-in with a number no other sign-in of this run uses.
 async fn sign_in(conn: &mut Conn, client: usize, n: u64) -> Result {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         monetha(conn, client, n / 2).await
     } else {
         sso(conn, n / 2).await
@@ -147,7 +147,9 @@ async fn monetha(conn: &mut Conn, client: usize, n: u64) -> Result {
         "country_code_iso": "LT", "country_code": "370",
         "phone_number": national, "device_id": format!("bench-{client}"),
     });
-    let v = conn.json("POST", "/mth/v1/users/verify", JSON, Some(&body), 200).await?;
+    let v = conn
+        .json("POST", "/mth/v1/users/verify", JSON, Some(&body), 200)
+        .await?;
     let token = v
         .get("verification_token")
         .and_then(Value::as_str)
@@ -155,7 +157,11 @@ async fn monetha(conn: &mut Conn, client: usize, n: u64) -> Result {
         .to_owned();
     let registered = v.get("is_registered").and_then(Value::as_bool) == Some(true);
     let code = read_code(conn, &e164).await?;
-    let path = if registered { "/mth/v1/users/signin" } else { "/mth/v1/users/signup" };
+    let path = if registered {
+        "/mth/v1/users/signin"
+    } else {
+        "/mth/v1/users/signup"
+    };
     let body = json!({ "verification_token": token, "verification_code": code });
     let v = conn.json("POST", path, JSON, Some(&body), 200).await?;
     match v.get("auth_token").and_then(Value::as_str) {
@@ -170,7 +176,9 @@ async fn sso(conn: &mut Conn, n: u64) -> Result {
     conn.json("POST", "/sso/sms", SSO, Some(&body), 201).await?;
     let code = read_code(conn, &e164).await?;
     let body = json!({ "telephone": e164, "code": code });
-    let v = conn.json("POST", "/sso/auth", SSO, Some(&body), 201).await?;
+    let v = conn
+        .json("POST", "/sso/auth", SSO, Some(&body), 201)
+        .await?;
     match v.get("token").and_then(Value::as_str) {
         Some(t) if t.split('.').count() == 3 => Ok(()),
         _ => Err("sso auth: no token".into()),
@@ -181,9 +189,14 @@ async fn sso(conn: &mut Conn, n: u64) -> Result {
 async fn read_code(conn: &mut Conn, e164: &str) -> Result<String> {
     let path = format!("/__emulator/sms?e164={}", e164.replace('+', "%2B"));
     let v = conn.json("GET", &path, JSON, None, 200).await?;
-    let sms = v.as_array().and_then(|a| a.first()).ok_or("no SMS for the number")?;
+    let sms = v
+        .as_array()
+        .and_then(|a| a.first())
+        .ok_or("no SMS for the number")?;
     if sms.get("e164").and_then(Value::as_str) != Some(e164) {
-        return Err(format!("SMS inbox returned another number's code (asked for {e164})"));
+        return Err(format!(
+            "SMS inbox returned another number's code (asked for {e164})"
+        ));
     }
     sms.get("code")
         .and_then(Value::as_str)
@@ -203,7 +216,11 @@ struct Conn {
 
 impl Conn {
     fn new(addr: SocketAddr) -> Self {
-        Conn { addr, stream: None, buf: Vec::with_capacity(8192) }
+        Conn {
+            addr,
+            stream: None,
+            buf: Vec::with_capacity(8192),
+        }
     }
 
     /// Sends a request and returns the JSON body, failing on any other status.
@@ -220,7 +237,9 @@ impl Conn {
         if status != want {
             let excerpt = String::from_utf8_lossy(resp.get(..resp.len().min(200)).unwrap_or(&[]))
                 .into_owned();
-            return Err(format!("{method} {path}: status {status} (want {want}): {excerpt}"));
+            return Err(format!(
+                "{method} {path}: status {status} (want {want}): {excerpt}"
+            ));
         }
         if resp.is_empty() {
             return Ok(Value::Null);
@@ -228,13 +247,22 @@ impl Conn {
         serde_json::from_slice(&resp).map_err(|e| format!("{method} {path}: bad JSON: {e}"))
     }
 
-    async fn request(&mut self, method: &str, path: &str, media: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        media: &str,
+        body: &[u8],
+    ) -> Result<(u16, Vec<u8>)> {
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept: {media}\r\n",
             self.addr
         );
         if !body.is_empty() {
-            head.push_str(&format!("Content-Type: {media}\r\nContent-Length: {}\r\n", body.len()));
+            head.push_str(&format!(
+                "Content-Type: {media}\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
         }
         head.push_str("\r\n");
         let mut msg = head.into_bytes();
@@ -242,12 +270,17 @@ impl Conn {
         let stream = match self.stream.as_mut() {
             Some(s) => s,
             None => {
-                let s = TcpStream::connect(self.addr).await.map_err(|e| format!("connect: {e}"))?;
+                let s = TcpStream::connect(self.addr)
+                    .await
+                    .map_err(|e| format!("connect: {e}"))?;
                 s.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
                 self.stream.insert(s)
             }
         };
-        stream.write_all(&msg).await.map_err(|e| format!("write: {e}"))?;
+        stream
+            .write_all(&msg)
+            .await
+            .map_err(|e| format!("write: {e}"))?;
         let (status, body, close) = read_response(stream, &mut self.buf).await?;
         if close {
             self.stream = None;
@@ -277,7 +310,9 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(u16
         .ok_or("bad status line")?;
     let (mut length, mut chunked, mut close) = (None, false, false);
     for line in lines {
-        let Some((k, v)) = line.split_once(':') else { continue };
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
         let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase());
         match k.as_str() {
             "content-length" => length = v.parse::<usize>().ok(),
@@ -315,7 +350,10 @@ async fn read_chunked(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Vec<u
         while buf.len() < line_end + 2 + size + 2 {
             fill(stream, buf).await?;
         }
-        body.extend_from_slice(buf.get(line_end + 2..line_end + 2 + size).ok_or("short chunk")?);
+        body.extend_from_slice(
+            buf.get(line_end + 2..line_end + 2 + size)
+                .ok_or("short chunk")?,
+        );
         buf.drain(..line_end + 2 + size + 2);
         if size == 0 {
             return Ok(body);
@@ -325,7 +363,10 @@ async fn read_chunked(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Vec<u
 
 async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result {
     let mut chunk = [0u8; 8192];
-    let n = stream.read(&mut chunk).await.map_err(|e| format!("read: {e}"))?;
+    let n = stream
+        .read(&mut chunk)
+        .await
+        .map_err(|e| format!("read: {e}"))?;
     if n == 0 {
         return Err("connection closed mid-response".into());
     }

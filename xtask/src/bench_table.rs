@@ -15,7 +15,7 @@ pub struct Results<'a> {
     /// `bench/browser.mjs` output.
     pub browser: &'a Value,
     /// The emulator load run.
-    pub load: &'a LoadReport,
+    pub load: Option<&'a LoadReport>,
     /// The emulator's peak resident memory (KiB).
     pub peak_rss_kib: Option<u64>,
 }
@@ -100,7 +100,9 @@ fn absolute(measure: &str, ours: String, target: &str, ok: Option<bool>) -> Row 
 fn size_rows(s: &Value, rows: &mut Vec<Row>) {
     let peer = |k: &str, c: &str| num(s, &["peers", k, c]);
     for (c, label) in [("gzip", "gzip -9"), ("brotli", "brotli"), ("raw", "raw")] {
-        let pair = peer("supabase", c).zip(peer("lpn-min", c)).map(|(a, b)| a + b);
+        let pair = peer("supabase", c)
+            .zip(peer("lpn-min", c))
+            .map(|(a, b)| a + b);
         let target = (c == "gzip").then_some(0.8);
         rows.push(compare(
             &format!("browser package, {label}"),
@@ -122,7 +124,15 @@ fn size_rows(s: &Value, rows: &mut Vec<Row>) {
         ("jose", "jose decodeJwt"),
     ] {
         let theirs = peer(key, "gzip");
-        rows.push(compare("  gzip vs one peer", ours, name, theirs, kib, Better::Lower, None));
+        rows.push(compare(
+            "  gzip vs one peer",
+            ours,
+            name,
+            theirs,
+            kib,
+            Better::Lower,
+            None,
+        ));
     }
     rows.push(absolute(
         "  of which wasm / JS glue (gzip)",
@@ -140,12 +150,45 @@ fn throughput_rows(t: &Value, rows: &mut Vec<Row>) {
     let ops = |name: &str| num(t, &["results", name, "opsPerSec"]);
     let per_s = |x: f64| format!("{:.0}k/s", x / 1000.0);
     let ours = ops("normalizePhone");
-    rows.push(compare("normalizePhone, Node", ours, "libphonenumber-js min", ops("libphonenumber-js min"), per_s, Better::Higher, Some(2.0)));
-    rows.push(compare("", ours, "libphonenumber-js max", ops("libphonenumber-js max"), per_s, Better::Higher, None));
+    rows.push(compare(
+        "normalizePhone, Node",
+        ours,
+        "libphonenumber-js min",
+        ops("libphonenumber-js min"),
+        per_s,
+        Better::Higher,
+        Some(2.0),
+    ));
+    rows.push(compare(
+        "",
+        ours,
+        "libphonenumber-js max",
+        ops("libphonenumber-js max"),
+        per_s,
+        Better::Higher,
+        None,
+    ));
     let ours = ops("decodeToken");
-    rows.push(compare("decodeToken, Node", ours, "jose.decodeJwt", ops("jose.decodeJwt"), per_s, Better::Higher, Some(1.0)));
-    rows.push(compare("", ours, "jwt-decode", ops("jwt-decode"), per_s, Better::Higher, None));
-    let agree = |name: &str| num(t, &["agreement", name, "ok"]).zip(num(t, &["agreement", name, "of"]));
+    rows.push(compare(
+        "decodeToken, Node",
+        ours,
+        "jose.decodeJwt",
+        ops("jose.decodeJwt"),
+        per_s,
+        Better::Higher,
+        Some(1.0),
+    ));
+    rows.push(compare(
+        "",
+        ours,
+        "jwt-decode",
+        ops("jwt-decode"),
+        per_s,
+        Better::Higher,
+        None,
+    ));
+    let agree =
+        |name: &str| num(t, &["agreement", name, "ok"]).zip(num(t, &["agreement", name, "of"]));
     if let Some((ok, of)) = agree("normalizePhone") {
         rows.push(absolute(
             "  normalizePhone = oracle E.164",
@@ -160,8 +203,24 @@ fn cold_rows(c: &Value, b: &Value, rows: &mut Vec<Row>) {
     let ms = |x: f64| format!("{x:.1} ms");
     let node = |name: &str| num(c, &["results", name, "importToResultMs"]);
     let ours = node("normalizePhone");
-    rows.push(compare("cold start, Node (import + 1st call)", ours, "libphonenumber-js min", node("libphonenumber-js min"), ms, Better::Lower, Some(1.0)));
-    rows.push(compare("", ours, "libphonenumber-js max", node("libphonenumber-js max"), ms, Better::Lower, None));
+    rows.push(compare(
+        "cold start, Node (import + 1st call)",
+        ours,
+        "libphonenumber-js min",
+        node("libphonenumber-js min"),
+        ms,
+        Better::Lower,
+        Some(1.0),
+    ));
+    rows.push(compare(
+        "",
+        ours,
+        "libphonenumber-js max",
+        node("libphonenumber-js max"),
+        ms,
+        Better::Lower,
+        None,
+    ));
     let web = |name: &str| num(b, &["results", name, "navigationToResultMs"]);
     rows.push(compare(
         "cold start, Chromium (navigation → result)",
@@ -177,14 +236,34 @@ fn cold_rows(c: &Value, b: &Value, rows: &mut Vec<Row>) {
 fn load_rows(l: &LoadReport, rss: Option<u64>, rows: &mut Vec<Row>) {
     let ms = |d: std::time::Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
     let measure = format!("emulator, {} clients: sign-ins/s", l.clients);
-    rows.push(absolute(&measure, format!("{:.0}/s", l.rate()), "≥ 1000/s", Some(l.rate() >= 1000.0)));
-    rows.push(absolute("  latency p50 / p99 / max", format!("{} / {} / {}", ms(l.p50), ms(l.p99), ms(l.max)), "p99 < 50 ms", Some(l.p99.as_millis() < 50)));
+    rows.push(absolute(
+        &measure,
+        format!("{:.0}/s", l.rate()),
+        "≥ 1000/s",
+        Some(l.rate() >= 1000.0),
+    ));
+    rows.push(absolute(
+        "  latency p50 / p99 / max",
+        format!("{} / {} / {}", ms(l.p50), ms(l.p99), ms(l.max)),
+        "p99 < 50 ms",
+        Some(l.p99.as_millis() < 50),
+    ));
     let errors = match &l.first_error {
-        Some(e) => format!("{} of {} (first: {})", l.errors, l.signins + l.errors, e.chars().take(80).collect::<String>()),
+        Some(e) => format!(
+            "{} of {} (first: {})",
+            l.errors,
+            l.signins + l.errors,
+            e.chars().take(80).collect::<String>()
+        ),
         None => format!("0 of {}", l.signins),
     };
     rows.push(absolute("  errors", errors, "0", Some(l.errors == 0)));
-    rows.push(absolute("  peak RSS of the emulator", rss.map_or("—".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)), "", None));
+    rows.push(absolute(
+        "  peak RSS of the emulator",
+        rss.map_or("—".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+        "",
+        None,
+    ));
 }
 
 /// Renders every measurement as one aligned table.
@@ -193,7 +272,9 @@ pub fn render(r: &Results<'_>) -> String {
     size_rows(r.sizes, &mut rows);
     throughput_rows(r.throughput, &mut rows);
     cold_rows(r.cold, r.browser, &mut rows);
-    load_rows(r.load, r.peak_rss_kib, &mut rows);
+    if let Some(load) = r.load {
+        load_rows(load, r.peak_rss_kib, &mut rows);
+    }
     let header = Row {
         measure: "measure".into(),
         ours: "phone-auth".into(),

@@ -20,6 +20,10 @@ pub fn run(args: &[String]) -> Result {
     let mut child = Command::new(emulator_binary())
         .current_dir(root())
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg("--www")
+        .arg(root().join("www"))
+        .arg("--pkg")
+        .arg(crate::pkg::pkg_dir())
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {EMULATOR}: {e}"))?;
@@ -70,14 +74,12 @@ pub fn test_e2e() -> Result {
 
 /// The npm package into `pkg/` and the emulator in release mode.
 fn build() -> Result {
-    // TODO(pkg): switch to `crate::pkg::build()` once it lands.
-    crate::pkg::run(&[])?;
-    tools::run(command("cargo").current_dir(root()).args([
-        "build",
-        "--release",
-        "-p",
-        EMULATOR,
-    ]))
+    crate::pkg::build()?;
+    tools::run(
+        command("cargo")
+            .current_dir(root())
+            .args(["build", "--release", "-p", EMULATOR]),
+    )
 }
 
 fn emulator_binary() -> PathBuf {

@@ -37,8 +37,8 @@ pub fn run(args: &[String]) -> Result {
     let generated = generate(&metadata)?;
     let target = tools::root().join("src/phone/data.rs");
     if check {
-        let committed = std::fs::read_to_string(&target)
-            .map_err(|e| format!("{}: {e}", target.display()))?;
+        let committed =
+            std::fs::read_to_string(&target).map_err(|e| format!("{}: {e}", target.display()))?;
         if committed != generated {
             return Err(format!(
                 "{} does not match its generator: run `cargo xtask gen-phone`",
@@ -118,7 +118,9 @@ fn generate(m: &Value) -> Result<String> {
             .iter()
             .filter_map(Value::as_str)
             .collect();
-        let cc: u16 = code.parse().map_err(|_| format!("bad calling code {code}"))?;
+        let cc: u16 = code
+            .parse()
+            .map_err(|_| format!("bad calling code {code}"))?;
         if regions.len() > 1 {
             for r in &regions {
                 let c = countries.get(*r).ok_or(format!("no metadata for {r}"))?;
@@ -130,13 +132,18 @@ fn generate(m: &Value) -> Result<String> {
         calling_codes.insert(cc, regions.join(" "));
     }
     for code in non_geo.keys() {
-        let cc: u16 = code.parse().map_err(|_| format!("bad calling code {code}"))?;
+        let cc: u16 = code
+            .parse()
+            .map_err(|_| format!("bad calling code {code}"))?;
         calling_codes.insert(cc, code.clone());
     }
 
     let mut records = BTreeMap::new();
     for (id, c) in countries.iter().chain(non_geo.iter()) {
-        records.insert(id.clone(), record(id, c, needs_types.contains(id.as_str()))?);
+        records.insert(
+            id.clone(),
+            record(id, c, needs_types.contains(id.as_str()))?,
+        );
     }
 
     let mut out = String::new();
@@ -175,19 +182,18 @@ fn record(id: &str, c: &Value, with_types: bool) -> Result<String> {
     if !np.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{id}: national prefix `{np}` is not digits"));
     }
-    if !transform
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'$')
-    {
-        return Err(format!("{id}: transform rule `{transform}` is not digits and $n"));
+    if !transform.bytes().all(|b| b.is_ascii_digit() || b == b'$') {
+        return Err(format!(
+            "{id}: transform rule `{transform}` is not digits and $n"
+        ));
     }
-    let lengths = lengths(c.get(field::LENGTHS));
+    let possible = lengths(c.get(field::LENGTHS));
     let mut fields = vec![
         id.to_owned(),
         cc,
         idd,
         pattern,
-        lengths,
+        possible,
         np,
         npfp,
         transform,
@@ -257,7 +263,7 @@ fn quote(s: &str) -> String {
 
 /// Accepts exactly the subset `src/phone/pattern.rs` implements: digits, `\d`, classes of
 /// digits and digit ranges, `(…)` and `(?:…)` groups, `|`, and the quantifiers `?`,
-/// `{n}`, `{n,}` and `{n,m}` (greedy only), with no space or other character.
+/// `{n}`, `{n,}` and `{n,m}` (greedy only), and the end anchor `$`; nothing else.
 fn check_pattern(p: &str) -> std::result::Result<(), String> {
     let b = p.as_bytes();
     let mut i = 0;
@@ -310,7 +316,7 @@ fn check_pattern(p: &str) -> std::result::Result<(), String> {
                 i += 1;
                 after_atom = true;
             }
-            b'|' => {
+            b'|' | b'$' => {
                 i += 1;
                 after_atom = false;
             }
@@ -324,7 +330,9 @@ fn check_pattern(p: &str) -> std::result::Result<(), String> {
                     let ok = match inner.split_once(',') {
                         None => inner.parse::<u8>().is_ok(),
                         Some((a, "")) => a.parse::<u8>().is_ok(),
-                        Some((a, z)) => matches!((a.parse::<u8>(), z.parse::<u8>()), (Ok(a), Ok(z)) if a <= z),
+                        Some((a, z)) => {
+                            matches!((a.parse::<u8>(), z.parse::<u8>()), (Ok(a), Ok(z)) if a <= z)
+                        }
                     };
                     if !ok {
                         return Err(format!("unsupported repetition {{{inner}}}"));

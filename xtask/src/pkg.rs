@@ -1,13 +1,224 @@
-//! PLACEHOLDER — being implemented.
+//! `cargo xtask pkg`, `cargo xtask size`, and the wasm and package tests.
+//!
+//! `pkg/` layout (the demo page and the emulator rely on it):
+//! - `pkg/web/`: the `wasm-pack build --target web` output (`phone_auth.js`,
+//!   `phone_auth_bg.wasm`, `phone_auth.d.ts`, `snippets/`) plus the browser entry
+//!   `index.js` / `index.d.ts`;
+//! - `pkg/node/`: the Node entry (ESM; instantiates the same wasm synchronously from disk);
+//! - `pkg/package.json`, `pkg/README.md`: from `pkg-template/`.
 
-pub fn run(_args: &[String]) -> crate::Result {
-    Err("`pkg` is not implemented yet".into())
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod tests;
+
+use crate::tools::{self, command, root};
+use crate::Result;
+
+/// Gzip budget of the browser build (wasm + JS glue), in bytes.
+pub const GZIP_BUDGET: u64 = 60 * 1024;
+
+/// The files of the browser build that count towards the size budget.
+const WEB_FILES: [&str; 3] = ["phone_auth_bg.wasm", "phone_auth.js", "index.js"];
+
+pub fn run(_args: &[String]) -> Result {
+    build()?;
+    eprintln!("package assembled in {}", pkg_dir().display());
+    print_size()
 }
 
-pub fn size(_args: &[String]) -> crate::Result {
-    Err("`size` is not implemented yet".into())
+pub fn size(_args: &[String]) -> Result {
+    if !pkg_dir().join("web/phone_auth_bg.wasm").exists() {
+        build()?;
+    }
+    print_size()
 }
 
-pub fn test() -> crate::Result {
-    Err("package tests are not implemented yet".into())
+/// `<root>/pkg`.
+pub fn pkg_dir() -> PathBuf {
+    root().join("pkg")
+}
+
+/// Builds the wasm (release, wasm-opt from npm binaryen) and assembles `pkg/`.
+pub fn build() -> Result {
+    tools::ensure_wasm_target()?;
+    tools::ensure_binaryen()?;
+    tools::ensure_wasm_bindgen_cli()?;
+    tools::ensure_wasm_pack()?;
+    let out = root().join("target/wasm-pack/web");
+    // wasm-pack's own wasm-opt step would download a binaryen: run ours instead.
+    tools::run(
+        command("wasm-pack")
+            .current_dir(root())
+            .args(["build", "--release", "--no-opt", "--target", "web"])
+            .args(["--out-name", "phone_auth", "--out-dir"])
+            .arg(&out)
+            .args(["--", "--no-default-features"]),
+    )?;
+    let wasm = out.join("phone_auth_bg.wasm");
+    tools::run(
+        command("wasm-opt")
+            .arg(&wasm)
+            .args(["-Oz", "--strip-debug", "--strip-producers", "-o"])
+            .arg(&wasm)
+            .args(WASM_FEATURES),
+    )?;
+    assemble(&out)
+}
+
+/// The wasm features rustc enables by default for `wasm32-unknown-unknown`.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+fn assemble(out: &Path) -> Result {
+    let pkg = pkg_dir();
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    }
+    let web = pkg.join("web");
+    for f in ["phone_auth.js", "phone_auth_bg.wasm", "phone_auth.d.ts"] {
+        copy(&out.join(f), &web.join(f))?;
+    }
+    copy_dir(&out.join("snippets"), &web.join("snippets"))?;
+    let runtime = find_runtime(&web)?;
+    let template = root().join("pkg-template");
+    let fill = |name: &str| -> Result<String> {
+        let text = read(&template.join(name))?;
+        Ok(text
+            .replace("{{RUNTIME}}", &runtime)
+            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION")))
+    };
+    write(&web.join("index.js"), &fill("web/index.js")?)?;
+    write(&web.join("index.d.ts"), &fill("web/index.d.ts")?)?;
+    write(&pkg.join("node/index.js"), &fill("node/index.js")?)?;
+    write(&pkg.join("node/index.d.ts"), &fill("node/index.d.ts")?)?;
+    write(&pkg.join("package.json"), &fill("package.json")?)?;
+    write(&pkg.join("README.md"), &fill("README.md")?)?;
+    Ok(())
+}
+
+/// The path of `runtime.js` (the `AuthError` class) below `web/`, e.g.
+/// `./snippets/phone-auth-<hash>/src/wasm/runtime.js`.
+fn find_runtime(web: &Path) -> Result<String> {
+    let snippets = web.join("snippets");
+    let entries =
+        std::fs::read_dir(&snippets).map_err(|e| format!("{}: {e}", snippets.display()))?;
+    for entry in entries.flatten() {
+        let candidate = entry.path().join("src/wasm/runtime.js");
+        if candidate.exists() {
+            let rel = candidate
+                .strip_prefix(web)
+                .map_err(|e| e.to_string())?
+                .display()
+                .to_string();
+            return Ok(format!("./{rel}"));
+        }
+    }
+    Err(format!(
+        "no src/wasm/runtime.js below {}",
+        snippets.display()
+    ))
+}
+
+/// Raw, gzip -9 and brotli sizes of the browser build.
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// Measures `pkg/web`: every file the browser loads (wasm, glue, entry, snippets).
+pub fn measure() -> Result<Sizes> {
+    let web = pkg_dir().join("web");
+    let mut files: Vec<PathBuf> = WEB_FILES.iter().map(|f| web.join(f)).collect();
+    files.push(web.join(find_runtime(&web)?.trim_start_matches("./")));
+    let script = "const fs=require('fs'),z=require('zlib');let r=0,g=0,b=0;\
+        for(const f of process.argv.slice(1)){const d=fs.readFileSync(f);r+=d.length;\
+        g+=z.gzipSync(d,{level:9}).length;\
+        b+=z.brotliCompressSync(d,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;}\
+        console.log(r,g,b)";
+    let out = tools::output(Command::new("node").arg("-e").arg(script).args(&files))
+        .ok_or("node could not measure the build")?;
+    let n: Vec<u64> = out
+        .split_whitespace()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match n.as_slice() {
+        [raw, gzip, brotli] => Ok(Sizes {
+            raw: *raw,
+            gzip: *gzip,
+            brotli: *brotli,
+        }),
+        _ => Err(format!("unexpected size output: {out}")),
+    }
+}
+
+fn print_size() -> Result {
+    let s = measure()?;
+    let kb = |b: u64| b as f64 / 1024.0;
+    println!("browser build (pkg/web: wasm + JS glue + entry + runtime.js)");
+    println!("  raw     {:>8} B  {:>7.1} KB", s.raw, kb(s.raw));
+    println!("  gzip -9 {:>8} B  {:>7.1} KB", s.gzip, kb(s.gzip));
+    println!("  brotli  {:>8} B  {:>7.1} KB", s.brotli, kb(s.brotli));
+    println!(
+        "  budget  {:>8} B  {:>7.1} KB gzip ({})",
+        GZIP_BUDGET,
+        kb(GZIP_BUDGET),
+        if s.gzip <= GZIP_BUDGET { "ok" } else { "OVER" }
+    );
+    if s.gzip > GZIP_BUDGET {
+        return Err(format!(
+            "the browser build is {} B gzip, over the {GZIP_BUDGET} B budget",
+            s.gzip
+        ));
+    }
+    Ok(())
+}
+
+/// The wasm tests (headless Chromium and Node, against the emulator) and the package
+/// tests (`npm pack` → fresh project → Node ESM + Vite 7 + Chromium).
+pub fn test() -> Result {
+    build()?;
+    print_size()?;
+    tests::run()
+}
+
+fn read(p: &Path) -> Result<String> {
+    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn write(p: &Path, text: &str) -> Result {
+    if let Some(dir) = p.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("{} -> {}: {e}", from.display(), to.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries.flatten() {
+        let p = entry.path();
+        let dest = to.join(entry.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &dest)?;
+        } else {
+            copy(&p, &dest)?;
+        }
+    }
+    Ok(())
 }

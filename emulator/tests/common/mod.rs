@@ -30,7 +30,10 @@ impl Reply {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
     pub fn content_type(&self) -> String {
         self.header("content-type").unwrap_or_default()
@@ -55,14 +58,27 @@ pub async fn start(mut cfg: Config) -> Emu {
         .timeout(Duration::from_secs(20))
         .build()
         .expect("client");
-    Emu { running, base, http, lines }
+    Emu {
+        running,
+        base,
+        http,
+        lines,
+    }
 }
 
 impl Emu {
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(body) = body {
-            req = req.header("content-type", "application/json").body(body.to_string());
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_string());
         }
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -71,7 +87,11 @@ impl Emu {
         let status = res.status();
         let headers = res.headers().clone();
         let text = res.text().await.expect("body");
-        Reply { status, headers, text }
+        Reply {
+            status,
+            headers,
+            text,
+        }
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Reply {
@@ -80,7 +100,8 @@ impl Emu {
 
     pub async fn post_auth(&self, path: &str, body: Value, token: &str) -> Reply {
         let auth = format!("Bearer {token}");
-        self.call(Method::POST, path, Some(body), &[("authorization", &auth)]).await
+        self.call(Method::POST, path, Some(body), &[("authorization", &auth)])
+            .await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -89,23 +110,41 @@ impl Emu {
 
     /// The newest code sent to `e164` (panics if none).
     pub async fn code_for(&self, e164: &str) -> String {
-        let reply = self.get(&format!("/__emulator/sms?e164={}", e164.replace('+', "%2B"))).await;
+        let reply = self
+            .get(&format!(
+                "/__emulator/sms?e164={}",
+                e164.replace('+', "%2B")
+            ))
+            .await;
         assert_eq!(reply.status, StatusCode::OK);
         let list = reply.json();
-        let newest = list.get(0).unwrap_or_else(|| panic!("no SMS for {e164}: {list}"));
-        assert_eq!(newest["e164"], e164, "the newest SMS for {e164} is for someone else: {newest}");
+        let newest = list
+            .get(0)
+            .unwrap_or_else(|| panic!("no SMS for {e164}: {list}"));
+        assert_eq!(
+            newest["e164"], e164,
+            "the newest SMS for {e164} is for someone else: {newest}"
+        );
         newest["code"].as_str().expect("code string").to_owned()
     }
 
     pub async fn sms_count(&self, e164: &str) -> usize {
-        let reply = self.get(&format!("/__emulator/sms?e164={}", e164.replace('+', "%2B"))).await;
+        let reply = self
+            .get(&format!(
+                "/__emulator/sms?e164={}",
+                e164.replace('+', "%2B")
+            ))
+            .await;
         reply.json().as_array().map_or(0, Vec::len)
     }
 
     /// GIZO's company token with the dev credentials.
     pub async fn gizo_company_token(&self) -> String {
         let r = self
-            .post("/api/v1/company/access-token", serde_json::json!({"clientId": "demo-client", "clientSecret": "demo-secret"}))
+            .post(
+                "/api/v1/company/access-token",
+                serde_json::json!({"clientId": "demo-client", "clientSecret": "demo-secret"}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.json()["token"].as_str().expect("token").to_owned()

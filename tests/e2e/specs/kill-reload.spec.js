@@ -55,7 +55,9 @@ for (const afterMs of [null, 0, 5, 25]) {
     const allowed = fresh ? [old, fresh] : [old];
     expect(allowed).toContain(after.token);
     expect(after.phone).toBe('+491747707607');
-    // The restored session works: it can be refreshed again.
+    // The restored session works: it can be refreshed again (in a later second, so the
+    // new token differs).
+    await after.page.waitForTimeout(1100);
     await after.page.getByRole('button', { name: 'Refresh token' }).click();
     await expect(after.page.locator('#activity')).toContainText('Token refreshed');
     expect(await after.page.evaluate(() => window.demo.auth.getToken())).not.toBe(after.token);

@@ -83,6 +83,8 @@ test.describe('with a 65 s token lifetime (refresh is due 60 s before expiry)', 
   test('the Refresh token button refreshes on demand', async ({ page, emulator }) => {
     await signIn(page, emulator.url, 'gizo');
     const first = await token(page);
+    // Tokens carry whole seconds: wait into the next second so the new one differs.
+    await page.waitForTimeout(1100);
     await page.getByRole('button', { name: 'Refresh token' }).click();
     await expect(page.locator('#activity')).toContainText('Token refreshed');
     expect(await token(page)).not.toBe(first);

@@ -1,0 +1,32 @@
+// phone-auth {{VERSION}}: the browser (and React Native, Deno, bundler) entry.
+import wbgInit, { initSync as wbgInitSync } from './phone_auth.js';
+
+export { AuthClient, normalizePhone, decodeToken } from './phone_auth.js';
+export { AuthError } from '{{RUNTIME}}';
+
+let ready;
+
+/**
+ * Loads the WebAssembly module. Idempotent: every call after the first returns the same
+ * promise. `input` is optional: a URL, `Response`, `BufferSource` or `WebAssembly.Module`
+ * (default: `phone_auth_bg.wasm` next to this file).
+ */
+export default function init(input) {
+  if (!ready) {
+    const arg = input === undefined ? undefined : { module_or_path: input };
+    ready = wbgInit(arg).then(
+      () => undefined,
+      (e) => {
+        ready = undefined;
+        throw e;
+      },
+    );
+  }
+  return ready;
+}
+
+/** Instantiates the module synchronously from its bytes or a `WebAssembly.Module`. */
+export function initSync(module) {
+  wbgInitSync({ module });
+  ready = ready || Promise.resolve();
+}

@@ -1,0 +1,341 @@
+//! A tiny backtracking matcher for the regular-expression subset libphonenumber's
+//! metadata uses: digits, `\d`, digit classes (`[2-9]`), `(…)` and `(?:…)` groups,
+//! `|`, the greedy quantifiers `?`, `{n}`, `{n,}`, `{n,m}`, and the end anchor `$`.
+//!
+//! It interprets the pattern text directly (no compilation, no allocation) with
+//! JavaScript's semantics — ordered alternatives, greedy quantifiers, backtracking —
+//! so prefix matches and captured groups come out exactly as libphonenumber-js's.
+//! The generator (`cargo xtask gen-phone`) rejects metadata outside the subset; on
+//! anything else this matcher fails to match rather than panicking.
+
+use core::cell::Cell;
+
+/// Capturing groups remembered (the metadata uses at most two).
+const MAX_GROUPS: usize = 4;
+/// "Not captured".
+const UNSET: (u8, u8) = (u8::MAX, u8::MAX);
+/// Largest repetition count honoured for `{n,}`.
+const UNBOUNDED: u16 = u16::MAX;
+
+/// `pattern` matches all of `input`.
+pub(crate) fn matches_entirely(pattern: &str, input: &[u8]) -> bool {
+    let m = Matcher::new(pattern, input);
+    m.alts(0, 0, &mut |end| end == input.len())
+}
+
+/// The length of `pattern`'s match at the start of `input` (JavaScript's
+/// `^(?:pattern)` exec), with the spans of its capturing groups.
+pub(crate) fn match_prefix(pattern: &str, input: &[u8]) -> Option<PrefixMatch> {
+    let m = Matcher::new(pattern, input);
+    let mut len = None;
+    let mut groups = [UNSET; MAX_GROUPS];
+    m.alts(0, 0, &mut |end| {
+        len = Some(end);
+        for (g, c) in groups.iter_mut().zip(m.caps.iter()) {
+            *g = c.get();
+        }
+        true
+    });
+    Some(PrefixMatch {
+        len: len?,
+        groups,
+        group_count: count_groups(pattern.as_bytes()),
+    })
+}
+
+/// A successful [`match_prefix`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PrefixMatch {
+    /// Bytes matched.
+    pub len: usize,
+    groups: [(u8, u8); MAX_GROUPS],
+    /// Capturing groups in the pattern.
+    pub group_count: usize,
+}
+
+impl PrefixMatch {
+    /// The span of group `n` (1-based) when it took part in the match.
+    pub fn group(&self, n: usize) -> Option<core::ops::Range<usize>> {
+        let (s, e) = *self.groups.get(n.checked_sub(1)?)?;
+        (s != u8::MAX).then_some(usize::from(s)..usize::from(e))
+    }
+}
+
+fn count_groups(p: &[u8]) -> usize {
+    p.iter()
+        .enumerate()
+        .filter(|&(i, &c)| c == b'(' && p.get(i + 1) != Some(&b'?'))
+        .count()
+}
+
+struct Matcher<'a> {
+    pat: &'a [u8],
+    input: &'a [u8],
+    caps: [Cell<(u8, u8)>; MAX_GROUPS],
+}
+
+type Cont<'k> = &'k mut dyn FnMut(usize) -> bool;
+
+impl<'a> Matcher<'a> {
+    fn new(pattern: &'a str, input: &'a [u8]) -> Self {
+        Matcher {
+            pat: pattern.as_bytes(),
+            input,
+            caps: Default::default(),
+        }
+        .reset()
+    }
+
+    fn reset(self) -> Self {
+        for c in &self.caps {
+            c.set(UNSET);
+        }
+        self
+    }
+
+    /// Alternatives `a|b|…` starting at `pi`, up to the enclosing `)` or the end.
+    fn alts(&self, mut pi: usize, s: usize, k: Cont<'_>) -> bool {
+        loop {
+            if self.seq(pi, s, k) {
+                return true;
+            }
+            let end = self.seq_end(pi);
+            if self.pat.get(end) != Some(&b'|') {
+                return false;
+            }
+            pi = end + 1;
+        }
+    }
+
+    /// A sequence of quantified atoms starting at `pi`, then `k`.
+    fn seq(&self, pi: usize, s: usize, k: Cont<'_>) -> bool {
+        match self.pat.get(pi) {
+            None | Some(b'|' | b')') => k(s),
+            Some(b'$') => s == self.input.len() && self.seq(pi + 1, s, k),
+            Some(_) => {
+                let atom_end = self.atom_end(pi);
+                let (min, max, next) = self.quantifier(atom_end);
+                self.repeat(pi, min, max, 0, s, &mut |s2| self.seq(next, s2, k))
+            }
+        }
+    }
+
+    /// Greedy repetition of the atom at `pi`, `n` times matched so far.
+    fn repeat(&self, pi: usize, min: u16, max: u16, n: u16, s: usize, k: Cont<'_>) -> bool {
+        if n < max
+            && self.atom(pi, s, &mut |s2| {
+                // An empty iteration past the minimum ends the loop, as in JavaScript.
+                (s2 != s || n < min) && self.repeat(pi, min, max, n + 1, s2, k)
+            })
+        {
+            return true;
+        }
+        n >= min && k(s)
+    }
+
+    fn atom(&self, pi: usize, s: usize, k: Cont<'_>) -> bool {
+        match self.pat.get(pi) {
+            Some(b'(') => {
+                let non_capturing = self.pat.get(pi + 1) == Some(&b'?');
+                if non_capturing {
+                    return self.alts(pi + 3, s, k);
+                }
+                let slot = self.pat.get(..pi).map_or(0, count_groups);
+                let Some(cap) = self.caps.get(slot) else {
+                    return self.alts(pi + 1, s, k);
+                };
+                self.alts(pi + 1, s, &mut |e| {
+                    let before = cap.get();
+                    let span = (
+                        u8::try_from(s).unwrap_or(u8::MAX),
+                        u8::try_from(e).unwrap_or(u8::MAX),
+                    );
+                    cap.set(span);
+                    k(e) || {
+                        cap.set(before);
+                        false
+                    }
+                })
+            }
+            Some(b'[') => match self.input.get(s) {
+                Some(&c) if self.class_contains(pi + 1, c) => k(s + 1),
+                _ => false,
+            },
+            Some(b'\\') => match (self.pat.get(pi + 1), self.input.get(s)) {
+                (Some(b'd'), Some(c)) if c.is_ascii_digit() => k(s + 1),
+                _ => false,
+            },
+            Some(&lit) => self.input.get(s) == Some(&lit) && k(s + 1),
+            None => false,
+        }
+    }
+
+    /// Whether the class whose items start at `pi` (after `[`) contains `c`.
+    fn class_contains(&self, mut pi: usize, c: u8) -> bool {
+        while let Some(&x) = self.pat.get(pi) {
+            match (x, self.pat.get(pi + 1), self.pat.get(pi + 2)) {
+                (b']', _, _) => return false,
+                (b'\\', Some(b'd'), _) => {
+                    if c.is_ascii_digit() {
+                        return true;
+                    }
+                    pi += 2;
+                }
+                (lo, Some(b'-'), Some(&hi)) if hi != b']' => {
+                    if (lo..=hi).contains(&c) {
+                        return true;
+                    }
+                    pi += 3;
+                }
+                (x, _, _) => {
+                    if x == c {
+                        return true;
+                    }
+                    pi += 1;
+                }
+            }
+        }
+        false
+    }
+
+    /// The index just past the atom starting at `pi`.
+    fn atom_end(&self, pi: usize) -> usize {
+        match self.pat.get(pi) {
+            Some(b'(') => {
+                let mut depth = 0usize;
+                let mut i = pi;
+                while let Some(&c) = self.pat.get(i) {
+                    match c {
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                return i + 1;
+                            }
+                        }
+                        b'[' => i = self.class_end(i) - 1,
+                        b'\\' => i += 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i
+            }
+            Some(b'[') => self.class_end(pi),
+            Some(b'\\') => pi + 2,
+            _ => pi + 1,
+        }
+    }
+
+    fn class_end(&self, pi: usize) -> usize {
+        self.pat
+            .get(pi..)
+            .and_then(|rest| rest.iter().position(|&c| c == b']'))
+            .map_or(self.pat.len(), |p| pi + p + 1)
+    }
+
+    /// The quantifier at `i`: `(min, max, index after it)`.
+    fn quantifier(&self, i: usize) -> (u16, u16, usize) {
+        match self.pat.get(i) {
+            Some(b'?') => (0, 1, i + 1),
+            Some(b'{') => {
+                let mut j = i + 1;
+                let min = self.number(&mut j);
+                let max = if self.pat.get(j) == Some(&b',') {
+                    j += 1;
+                    if self.pat.get(j) == Some(&b'}') {
+                        UNBOUNDED
+                    } else {
+                        self.number(&mut j)
+                    }
+                } else {
+                    min
+                };
+                (min, max, j + 1)
+            }
+            _ => (1, 1, i),
+        }
+    }
+
+    fn number(&self, j: &mut usize) -> u16 {
+        let mut n: u16 = 0;
+        while let Some(&c) = self.pat.get(*j).filter(|c| c.is_ascii_digit()) {
+            n = n.saturating_mul(10).saturating_add(u16::from(c - b'0'));
+            *j += 1;
+        }
+        n
+    }
+
+    /// The index of the `|` or `)` ending the sequence at `pi` (or the pattern's end).
+    fn seq_end(&self, mut pi: usize) -> usize {
+        while let Some(&c) = self.pat.get(pi) {
+            if c == b'|' || c == b')' {
+                return pi;
+            }
+            pi = if c == b'$' {
+                pi + 1
+            } else {
+                self.quantifier(self.atom_end(pi)).2
+            };
+        }
+        pi
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_matches_follow_the_pattern() {
+        let p = r"(?:[4-7]\d|9[0-689])\d{7}|800\d{2,9}";
+        assert!(matches_entirely(p, b"501234567"));
+        assert!(matches_entirely(p, b"80012"));
+        assert!(!matches_entirely(p, b"8001"));
+        assert!(!matches_entirely(p, b"97123456"));
+        assert!(matches_entirely(r"\d{2,}", b"123456"));
+        assert!(!matches_entirely(r"\d{2,}", b"1"));
+    }
+
+    #[test]
+    fn prefix_match_takes_the_first_alternative_that_succeeds() {
+        let m = match_prefix("0|180020", b"18002012").map(|m| m.len);
+        assert_eq!(m, Some(6));
+        let m = match_prefix("00|0", b"0012").map(|m| m.len);
+        assert_eq!(m, Some(2));
+        assert!(match_prefix("810", b"8800").is_none());
+    }
+
+    #[test]
+    fn groups_and_anchor_capture_like_javascript() {
+        let m = match_prefix(r"([457]\d{6})$|1", b"4601234");
+        assert_eq!(m.and_then(|m| m.group(1)), Some(0..7));
+        let m = match_prefix(r"([457]\d{6})$|1", b"12684601234");
+        assert_eq!(m.map(|m| (m.len, m.group(1))), Some((1, None)));
+        let ar = r"0?(?:(11|2(?:2(?:02?|[13]))|3(?:3(?:2[79]|6)))15)?";
+        let m = match_prefix(ar, b"0111512345678");
+        assert_eq!(
+            m.map(|m| (m.len, m.group(1), m.group_count)),
+            Some((5, Some(1..3), 1))
+        );
+    }
+
+    #[test]
+    fn junk_patterns_do_not_panic() {
+        for p in [
+            "(",
+            ")",
+            "[",
+            "[2-",
+            "\\",
+            "{",
+            "a{99999999}",
+            "(?:",
+            "((((",
+            "$$",
+        ] {
+            let _ = matches_entirely(p, b"123");
+            let _ = match_prefix(p, b"123");
+        }
+    }
+}
