@@ -142,9 +142,25 @@ proptest! {
 #[test]
 #[ignore = "needs PHONE_CASES"]
 fn extra_cases_match_the_oracle() {
-    let Some(file) = std::env::var_os("PHONE_CASES") else { return };
+    let Some(file) = std::env::var_os("PHONE_CASES") else {
+        return;
+    };
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
     let cases: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file:?}: {e}"));
-    let failures: Vec<String> = cases.iter().filter_map(|row| check(row).err().map(|why| format!("{row}\n    {why}"))).collect();
-    assert!(failures.is_empty(), "{} of {} rows fail:\n{}", failures.len(), cases.len(), failures.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|row| check(row).err().map(|why| format!("{row}\n    {why}")))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

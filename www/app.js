@@ -8,6 +8,7 @@ import { COUNTRIES, DEFAULT_REGION } from './countries.js';
 import { describeError, phoneReason } from './messages.js';
 import { canRefresh, providerOptions } from './demo-backend.js';
 import { emulatorAvailable, startInbox } from './inbox.js';
+import { duration, fillList } from './view.js';
 
 const PREFS_KEY = 'phone-auth-demo:prefs';
 const REFRESH_MARGIN_S = 60;
@@ -64,6 +65,21 @@ function savePrefs() {
   }
 }
 
+/** Monetha wants a stable id per device: one random UUID, kept with the preferences. */
+function deviceId() {
+  const key = 'phone-auth-demo:device-id';
+  try {
+    let id = localStorage.getItem(key);
+    if (!id) {
+      id = crypto.randomUUID();
+      localStorage.setItem(key, id);
+    }
+    return id;
+  } catch {
+    return crypto.randomUUID();
+  }
+}
+
 function showAlert(target, message) {
   target.textContent = message;
   target.hidden = false;
@@ -97,14 +113,6 @@ async function busy(button, label, work) {
 
 function secondsLeft(atMs) {
   return Math.max(0, Math.ceil((atMs - Date.now()) / 1000));
-}
-
-function duration(totalSeconds) {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
 function displayPhone(e164) {
@@ -141,6 +149,7 @@ function createClient() {
     refreshMarginSeconds: REFRESH_MARGIN_S,
     autoRefresh: true,
     ...providerOptions(provider, baseUrl),
+    ...(provider === 'monetha' ? { deviceId: deviceId() } : {}),
   });
   const mine = auth;
   // For the browser console (and the end-to-end tests): `await demo.auth.getSession()`.
@@ -379,35 +388,6 @@ function showSignedOut() {
   el.signin.hidden = false;
   leaveCodeStep();
   updatePreview();
-}
-
-function fmtValue(key, value) {
-  if (value === null || value === undefined || value === '') return '—';
-  if (['exp', 'iat', 'nbf', 'auth_time'].includes(key) && typeof value === 'number') {
-    return `${value} · ${new Date(value * 1000).toLocaleString()}`;
-  }
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-function fillList(dl, obj) {
-  const entries = obj && typeof obj === 'object' ? Object.entries(obj) : [];
-  if (!entries.length) {
-    const p = document.createElement('dd');
-    p.className = 'none';
-    p.textContent = 'Nothing returned.';
-    dl.replaceChildren(p);
-    return;
-  }
-  dl.replaceChildren(
-    ...entries.flatMap(([k, v]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = k;
-      const dd = document.createElement('dd');
-      dd.textContent = fmtValue(k, v);
-      return [dt, dd];
-    }),
-  );
 }
 
 function claimsOf(s) {

@@ -13,8 +13,13 @@ const PHONE: &str = "+491747707607";
 
 async fn faulty(emu: &common::Emu, fault: &'static str) -> common::Reply {
     let sms = json!({"telephone": PHONE});
-    emu.call(Method::POST, "/sso/sms", Some(sms), &[("x-emulator-fault", fault)])
-        .await
+    emu.call(
+        Method::POST,
+        "/sso/sms",
+        Some(sms),
+        &[("x-emulator-fault", fault)],
+    )
+    .await
 }
 
 #[tokio::test]

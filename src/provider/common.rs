@@ -205,8 +205,13 @@ pub(crate) fn token_from(
     raw: Option<&str>,
 ) -> Result<Secret, Error> {
     let raw = raw.map(str::trim).unwrap_or_default();
-    let token = match raw.get(..7) {
-        Some(p) if p.eq_ignore_ascii_case("bearer ") => raw.get(7..).unwrap_or_default().trim(),
+    let token = match (raw.get(..6), raw.get(6..)) {
+        (Some(p), Some(rest))
+            if p.eq_ignore_ascii_case("bearer")
+                && (rest.is_empty() || rest.starts_with(char::is_whitespace)) =>
+        {
+            rest.trim()
+        }
         _ => raw,
     };
     if token.is_empty() {
@@ -271,6 +276,9 @@ macro_rules! int_enum {
     };
 }
 pub(crate) use int_enum;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 #[cfg(test)]
 mod tests {

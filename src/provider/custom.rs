@@ -22,12 +22,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::common;
-use template::{collect_strings, fill, fill_json, percent_encode, placeholders, Vars, PHONE_VARS};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
 use crate::http::{join_url, HttpRequest, HttpResponse, Method};
 use crate::phone::{PhoneError, PhoneFormat, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
+use template::{collect_strings, fill, fill_json, percent_encode, placeholders, Vars, PHONE_VARS};
 
 /// A phone-OTP API described as data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

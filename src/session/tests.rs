@@ -43,16 +43,27 @@ pub(super) fn send_code<F: Flow>(m: &mut Machine<F>, now: u64, body: serde_json:
 /// Signs in at `now` with `token`.
 pub(super) fn sign_in<F: Flow>(m: &mut Machine<F>, now: u64, token: &str) {
     send_code(m, now, json!({"handle": "h-1", "registered": true}));
-    m.handle_verify(now, &OtpCode::parse("48213").unwrap()).unwrap();
+    m.handle_verify(now, &OtpCode::parse("48213").unwrap())
+        .unwrap();
     let (id, _) = m.poll_request(now).unwrap();
-    m.handle_response(now, id, respond(200, json!({"token": token, "user": {"id": 7}})));
+    m.handle_response(
+        now,
+        id,
+        respond(200, json!({"token": token, "user": {"id": 7}})),
+    );
     assert_eq!(m.state(), StateKind::SignedIn);
     drain(m);
 }
 
 /// Sends a verify with `code` and answers `status`/`body`; returns the events.
-fn verify_with(m: &mut Machine<Fake>, now: u64, status: u16, body: serde_json::Value) -> Vec<Event> {
-    m.handle_verify(now, &OtpCode::parse("11111").unwrap()).unwrap();
+fn verify_with(
+    m: &mut Machine<Fake>,
+    now: u64,
+    status: u16,
+    body: serde_json::Value,
+) -> Vec<Event> {
+    m.handle_verify(now, &OtpCode::parse("11111").unwrap())
+        .unwrap();
     let (id, _) = m.poll_request(now).unwrap();
     m.handle_response(now, id, respond(status, body));
     drain(m)
@@ -67,7 +78,11 @@ fn code_request_is_built_by_the_flow_and_starts_the_local_rules() {
     assert_eq!(req.url, format!("{BASE}/code"));
     assert_eq!(req.body.as_deref(), Some(r#"{"phone":"+491747707607"}"#));
     assert!(m.poll_request(T0).is_none(), "one request at a time");
-    m.handle_response(T0 + 200, id, respond(200, json!({"handle": "h", "registered": false})));
+    m.handle_response(
+        T0 + 200,
+        id,
+        respond(200, json!({"handle": "h", "registered": false})),
+    );
     let info = CodeInfo {
         phone: "+491747707607".into(),
         is_registered: Some(false),
@@ -78,13 +93,23 @@ fn code_request_is_built_by_the_flow_and_starts_the_local_rules() {
     let events = drain(&mut m);
     assert_eq!(events[0], Event::CodeSent(info.clone()));
     assert_eq!(events[1], Event::SnapshotChanged);
-    assert_eq!(events[2], Event::Done { op, action: Action::RequestCode, result: Ok(()) });
+    assert_eq!(
+        events[2],
+        Event::Done {
+            op,
+            action: Action::RequestCode,
+            result: Ok(())
+        }
+    );
     assert_eq!(m.code_info(), Some(info));
 }
 
 #[test]
 fn multi_step_code_flows_chain_their_requests() {
-    let flow = Fake { check_first: true, ..Fake::default() };
+    let flow = Fake {
+        check_first: true,
+        ..Fake::default()
+    };
     let mut m = machine_with(flow, Config::default());
     m.handle_request_code(T0, phone()).unwrap();
     let (id, req) = m.poll_request(T0).unwrap();
@@ -92,7 +117,10 @@ fn multi_step_code_flows_chain_their_requests() {
     m.handle_response(T0, id, respond(200, json!({"exists": true})));
     let (id2, req) = m.poll_request(T0).unwrap();
     assert_ne!(id, id2);
-    assert_eq!(req.body.as_deref(), Some(r#"{"exists":true,"phone":"+491747707607"}"#));
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"exists":true,"phone":"+491747707607"}"#)
+    );
     m.handle_response(T0, id, respond(200, json!({"handle": "stale"})));
     assert_eq!(m.state(), StateKind::SignedOut, "a stale id is ignored");
     m.handle_response(T0, id2, respond(200, json!({"handle": "h"})));
@@ -109,12 +137,21 @@ fn resend_cooldown_is_enforced_locally_without_a_request() {
     assert_eq!(err.status(), None);
     assert!(m.poll_request(T0 + 10_500).is_none());
     // Requesting again for the same number is a resend too; another number is not.
-    assert_eq!(m.handle_request_code(T0 + 10_500, phone()).unwrap_err().retry_after(), Some(20));
+    assert_eq!(
+        m.handle_request_code(T0 + 10_500, phone())
+            .unwrap_err()
+            .retry_after(),
+        Some(20)
+    );
     let other = PhoneNumber::parse("+4915112345678", None).unwrap();
     m.handle_request_code(T0 + 10_500, other).unwrap();
     let (id, _) = m.poll_request(T0 + 10_500).unwrap();
     m.handle_transport_error(T0 + 10_500, id, Error::Timeout);
-    assert_eq!(m.code_info().unwrap().phone, "+491747707607", "a failed request keeps the old code");
+    assert_eq!(
+        m.code_info().unwrap().phone,
+        "+491747707607",
+        "a failed request keeps the old code"
+    );
     // At the cooldown the resend goes out and restarts every rule.
     m.handle_resend(T0 + 30_000).unwrap();
     let (id, req) = m.poll_request(T0 + 30_000).unwrap();
@@ -133,9 +170,19 @@ fn a_server_rate_limit_moves_the_cooldown() {
     let (id, _) = m.poll_request(T0 + 30_000).unwrap();
     let limited = respond(429, json!({})).with_header("Retry-After", "45");
     m.handle_response(T0 + 30_000, id, limited);
-    assert_eq!(done(&drain(&mut m)).unwrap().as_ref().unwrap_err().retry_after(), Some(45));
+    assert_eq!(
+        done(&drain(&mut m))
+            .unwrap()
+            .as_ref()
+            .unwrap_err()
+            .retry_after(),
+        Some(45)
+    );
     assert_eq!(m.code_info().unwrap().resend_allowed_at, T0 + 75_000);
-    assert_eq!(m.handle_resend(T0 + 74_000).unwrap_err().retry_after(), Some(1));
+    assert_eq!(
+        m.handle_resend(T0 + 74_000).unwrap_err().retry_after(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -143,7 +190,10 @@ fn an_expired_code_is_refused_locally() {
     let mut m = machine();
     send_code(&mut m, T0, json!({"handle": "h"}));
     let code = OtpCode::parse("48213").unwrap();
-    assert_eq!(m.handle_verify(T0 + 300_000, &code), Err(Error::CodeExpired));
+    assert_eq!(
+        m.handle_verify(T0 + 300_000, &code),
+        Err(Error::CodeExpired)
+    );
     assert!(m.poll_request(T0 + 300_000).is_none());
     // The provider's own lifetime wins over the default.
     let mut m = machine();
@@ -161,16 +211,32 @@ fn an_expired_code_is_refused_locally() {
 
 #[test]
 fn wrong_codes_use_up_the_attempts_then_too_many_attempts_locally() {
-    let mut m = machine_with(Fake::default(), Config { max_attempts: 3, ..Config::default() });
+    let mut m = machine_with(
+        Fake::default(),
+        Config {
+            max_attempts: 3,
+            ..Config::default()
+        },
+    );
     send_code(&mut m, T0, json!({"handle": "h"}));
     for left in (0..3).rev() {
         let events = verify_with(&mut m, T0 + 1000, 400, json!({"error": "invalid_code"}));
-        assert_eq!(done(&events).unwrap().as_ref().unwrap_err().code(), "invalid_code");
-        assert_eq!(m.state(), StateKind::CodeSent, "a failed verify keeps the code");
+        assert_eq!(
+            done(&events).unwrap().as_ref().unwrap_err().code(),
+            "invalid_code"
+        );
+        assert_eq!(
+            m.state(),
+            StateKind::CodeSent,
+            "a failed verify keeps the code"
+        );
         assert_eq!(m.code_info().unwrap().attempts_left, left);
     }
     let code = OtpCode::parse("48213").unwrap();
-    assert_eq!(m.handle_verify(T0 + 2000, &code), Err(Error::TooManyAttempts));
+    assert_eq!(
+        m.handle_verify(T0 + 2000, &code),
+        Err(Error::TooManyAttempts)
+    );
     assert!(m.poll_request(T0 + 2000).is_none());
     // A new code brings new attempts.
     m.handle_resend(T0 + 30_000).unwrap();
@@ -183,58 +249,101 @@ fn wrong_codes_use_up_the_attempts_then_too_many_attempts_locally() {
 fn a_network_failure_at_verify_keeps_the_code_and_the_attempts() {
     let mut m = machine();
     send_code(&mut m, T0, json!({"handle": "h-1"}));
-    m.handle_verify(T0, &OtpCode::parse("48213").unwrap()).unwrap();
+    m.handle_verify(T0, &OtpCode::parse("48213").unwrap())
+        .unwrap();
     assert_eq!(
-        m.handle_verify(T0, &OtpCode::parse("48213").unwrap()).unwrap_err().code(),
+        m.handle_verify(T0, &OtpCode::parse("48213").unwrap())
+            .unwrap_err()
+            .code(),
         "invalid_state",
         "one operation at a time"
     );
     let (id, req) = m.poll_request(T0).unwrap();
-    assert_eq!(req.body.as_deref(), Some(r#"{"code":"48213","handle":"h-1","phone":"+491747707607"}"#));
-    m.handle_transport_error(T0, id, Error::Network { message: "offline".into() });
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"code":"48213","handle":"h-1","phone":"+491747707607"}"#)
+    );
+    m.handle_transport_error(
+        T0,
+        id,
+        Error::Network {
+            message: "offline".into(),
+        },
+    );
     assert_eq!(m.code_info().unwrap().attempts_left, 5);
     let token = jwt_at(T0 / 1000, 3600, "u1");
-    m.handle_verify(T0, &OtpCode::parse("48213").unwrap()).unwrap();
+    m.handle_verify(T0, &OtpCode::parse("48213").unwrap())
+        .unwrap();
     let (id, _) = m.poll_request(T0).unwrap();
-    m.handle_response(T0, id, respond(200, json!({"token": token, "user": {"id": 7}})));
+    m.handle_response(
+        T0,
+        id,
+        respond(200, json!({"token": token, "user": {"id": 7}})),
+    );
     let session = m.session().unwrap().clone();
     assert_eq!(session.token.secret().expose(), token);
     assert_eq!(session.token_type(), TokenType::Jwt);
     assert_eq!(session.user, Some(json!({"id": 7})));
-    assert_eq!((session.provider.as_str(), session.phone.as_str()), ("fake", "+491747707607"));
+    assert_eq!(
+        (session.provider.as_str(), session.phone.as_str()),
+        ("fake", "+491747707607")
+    );
     assert!(drain(&mut m).contains(&Event::SignedIn(session)));
 }
 
 #[test]
 fn sign_out_is_immediate_and_tells_the_server() {
-    let mut m = machine_with(Fake { sign_out: true, ..Fake::default() }, Config::default());
+    let mut m = machine_with(
+        Fake {
+            sign_out: true,
+            ..Fake::default()
+        },
+        Config::default(),
+    );
     let token = jwt_at(T0 / 1000, 3600, "u1");
     sign_in(&mut m, T0, &token);
     let op = m.handle_sign_out(T0);
     assert_eq!(m.state(), StateKind::SignedOut);
     assert!(m.snapshot().is_none());
     let (id, req) = m.poll_request(T0).unwrap();
-    assert_eq!((req.method, req.url.as_str()), (Method::Delete, "https://fake.test/logout"));
-    assert_eq!(req.get_header("authorization"), Some(format!("Bearer {token}").as_str()));
+    assert_eq!(
+        (req.method, req.url.as_str()),
+        (Method::Delete, "https://fake.test/logout")
+    );
+    assert_eq!(
+        req.get_header("authorization"),
+        Some(format!("Bearer {token}").as_str())
+    );
     m.handle_response(T0, id, respond(204, json!({})));
     let events = drain(&mut m);
     assert_eq!(events[0], Event::SignedOut(SignOutReason::User));
     assert_eq!(events[1], Event::SnapshotChanged);
-    assert_eq!(events[2], Event::Done { op, action: Action::SignOut, result: Ok(()) });
+    assert_eq!(
+        events[2],
+        Event::Done {
+            op,
+            action: Action::SignOut,
+            result: Ok(())
+        }
+    );
 }
 
 #[test]
 fn sign_out_cancels_a_verify_and_ignores_its_late_response() {
     let mut m = machine();
     send_code(&mut m, T0, json!({"handle": "h"}));
-    let verify = m.handle_verify(T0, &OtpCode::parse("48213").unwrap()).unwrap();
+    let verify = m
+        .handle_verify(T0, &OtpCode::parse("48213").unwrap())
+        .unwrap();
     let (id, _) = m.poll_request(T0).unwrap();
     drain(&mut m);
     m.handle_sign_out(T0);
     m.handle_response(T0, id, respond(200, json!({"token": "late"})));
     assert_eq!(m.state(), StateKind::SignedOut);
     let events = drain(&mut m);
-    assert!(matches!(&events[0], Event::Done { op, result: Err(e), .. } if *op == verify && e.code() == "invalid_state"));
+    assert!(
+        matches!(&events[0], Event::Done { op, result: Err(e), .. } if *op == verify && e.code() == "invalid_state")
+    );
 }
 
 #[test]
@@ -243,11 +352,20 @@ fn snapshots_round_trip_a_session_and_a_sent_code() {
     let token = jwt_at(T0 / 1000, 3600, "u1");
     sign_in(&mut m, T0, &token);
     let text = m.snapshot().unwrap().to_json();
-    assert!(text.starts_with(r#"{"v":1,"provider":"fake","signedIn":"#), "{text}");
+    assert!(
+        text.starts_with(r#"{"v":1,"provider":"fake","signedIn":"#),
+        "{text}"
+    );
     let mut reloaded = Machine::new(Fake::default(), Config::default());
-    assert_eq!(reloaded.restore(T0 + 5000, Some(&text)), Ok(StateKind::SignedIn));
+    assert_eq!(
+        reloaded.restore(T0 + 5000, Some(&text)),
+        Ok(StateKind::SignedIn)
+    );
     assert_eq!(reloaded.session(), m.session());
-    assert_eq!(drain(&mut reloaded), vec![Event::InitialSession(m.session().cloned())]);
+    assert_eq!(
+        drain(&mut reloaded),
+        vec![Event::InitialSession(m.session().cloned())]
+    );
     assert_eq!(reloaded.poll_timeout(), m.poll_timeout());
 
     // A sent code survives a reload with its handle, cooldown and attempts.
@@ -256,11 +374,19 @@ fn snapshots_round_trip_a_session_and_a_sent_code() {
     verify_with(&mut m, T0, 400, json!({"error": "invalid_code"}));
     let text = m.snapshot().unwrap().to_json();
     let mut reloaded = Machine::new(Fake::default(), Config::default());
-    assert_eq!(reloaded.restore(T0 + 1000, Some(&text)), Ok(StateKind::CodeSent));
+    assert_eq!(
+        reloaded.restore(T0 + 1000, Some(&text)),
+        Ok(StateKind::CodeSent)
+    );
     assert_eq!(reloaded.code_info(), m.code_info());
     assert_eq!(reloaded.code_info().unwrap().attempts_left, 4);
-    assert_eq!(reloaded.handle_resend(T0 + 1000).unwrap_err().retry_after(), Some(29));
-    reloaded.handle_verify(T0 + 1000, &OtpCode::parse("48213").unwrap()).unwrap();
+    assert_eq!(
+        reloaded.handle_resend(T0 + 1000).unwrap_err().retry_after(),
+        Some(29)
+    );
+    reloaded
+        .handle_verify(T0 + 1000, &OtpCode::parse("48213").unwrap())
+        .unwrap();
     let (_, req) = reloaded.poll_request(T0 + 1000).unwrap();
     assert!(req.body.unwrap().contains(r#""handle":"h-9""#));
 }
@@ -276,21 +402,56 @@ fn unusable_snapshots_sign_out_with_a_reason() {
         ("null".into(), T0, SnapshotError::MissingVersion),
         ("{}".into(), T0, SnapshotError::MissingVersion),
         (r#"{"v":"1"}"#.into(), T0, SnapshotError::MissingVersion),
-        (r#"{"v":0,"session":{}}"#.into(), T0, SnapshotError::UnsupportedVersion(0)),
-        (good.replace(r#""v":1"#, r#""v":2"#), T0, SnapshotError::UnsupportedVersion(2)),
-        (good[..good.len() - 7].to_owned(), T0, SnapshotError::NotJson),
-        (good.replace(r#""receivedAt""#, r#""receivedAtt""#), T0, SnapshotError::Invalid),
-        (r#"{"v":1,"provider":"fake"}"#.into(), T0, SnapshotError::NoState),
-        (good.replace(r#""provider":"fake""#, r#""provider":"gizo""#), T0, SnapshotError::ProviderMismatch),
-        (good.replace("+491747707607", "+0"), T0, SnapshotError::InvalidPhone),
+        (
+            r#"{"v":0,"session":{}}"#.into(),
+            T0,
+            SnapshotError::UnsupportedVersion(0),
+        ),
+        (
+            good.replace(r#""v":1"#, r#""v":2"#),
+            T0,
+            SnapshotError::UnsupportedVersion(2),
+        ),
+        (
+            good[..good.len() - 7].to_owned(),
+            T0,
+            SnapshotError::NotJson,
+        ),
+        (
+            good.replace(r#""receivedAt""#, r#""receivedAtt""#),
+            T0,
+            SnapshotError::Invalid,
+        ),
+        (
+            r#"{"v":1,"provider":"fake"}"#.into(),
+            T0,
+            SnapshotError::NoState,
+        ),
+        (
+            good.replace(r#""provider":"fake""#, r#""provider":"gizo""#),
+            T0,
+            SnapshotError::ProviderMismatch,
+        ),
+        (
+            good.replace("+491747707607", "+0"),
+            T0,
+            SnapshotError::InvalidPhone,
+        ),
         (expired, T0 + 3_600_000, SnapshotError::SessionExpired),
-        (" ".repeat(MAX_SNAPSHOT_LEN + 1), T0, SnapshotError::TooLarge),
+        (
+            " ".repeat(MAX_SNAPSHOT_LEN + 1),
+            T0,
+            SnapshotError::TooLarge,
+        ),
     ];
     for (text, now, reason) in cases {
         let mut m = Machine::new(Fake::default(), Config::default());
         assert_eq!(m.restore(now, Some(&text)), Err(reason), "{text:.80}");
         assert_eq!(m.state(), StateKind::SignedOut);
-        assert_eq!(drain(&mut m), vec![Event::SnapshotChanged, Event::InitialSession(None)]);
+        assert_eq!(
+            drain(&mut m),
+            vec![Event::SnapshotChanged, Event::InitialSession(None)]
+        );
         assert!(!reason.to_string().contains("ey"), "no token in the reason");
     }
 }
@@ -301,7 +462,10 @@ fn an_expired_stored_code_is_not_restored() {
     send_code(&mut m, T0, json!({"handle": "h"}));
     let text = m.snapshot().unwrap().to_json();
     let mut reloaded = Machine::new(Fake::default(), Config::default());
-    assert_eq!(reloaded.restore(T0 + 300_000, Some(&text)), Err(SnapshotError::CodeExpired));
+    assert_eq!(
+        reloaded.restore(T0 + 300_000, Some(&text)),
+        Err(SnapshotError::CodeExpired)
+    );
 }
 
 proptest! {

@@ -5,15 +5,25 @@ use serde_json::json;
 use super::testkit::{jwt_at, respond, Fake};
 use super::tests::{drain, machine_with, sign_in, T0};
 use super::*;
+use crate::secret::Secret;
 
 const HOUR: u64 = 3_600_000;
 
 fn strategy(refresh: RefreshStrategy) -> Config {
-    Config { refresh, ..Config::default() }
+    Config {
+        refresh,
+        ..Config::default()
+    }
 }
 
 fn native() -> Machine<Fake> {
-    machine_with(Fake { refresh: true, ..Fake::default() }, strategy(RefreshStrategy::ProviderNative))
+    machine_with(
+        Fake {
+            refresh: true,
+            ..Fake::default()
+        },
+        strategy(RefreshStrategy::ProviderNative),
+    )
 }
 
 /// Answers the pending refresh request with a token issued at `iat` living `lifetime` s.
@@ -54,9 +64,19 @@ fn a_refresh_that_fails_by_network_keeps_the_session_and_backs_off() {
     let mut waits = Vec::new();
     for _ in 0..8 {
         let (id, _) = m.poll_request(now).expect("an attempt");
-        m.handle_transport_error(now, id, Error::Network { message: "offline".into() });
+        m.handle_transport_error(
+            now,
+            id,
+            Error::Network {
+                message: "offline".into(),
+            },
+        );
         assert_eq!(m.state(), StateKind::Refreshing);
-        assert_eq!(m.session().unwrap().token.secret().expose(), first, "the old token stays");
+        assert_eq!(
+            m.session().unwrap().token.secret().expose(),
+            first,
+            "the old token stays"
+        );
         assert!(m.poll_request(now).is_none(), "no retry before the backoff");
         let next = m.poll_timeout().unwrap();
         waits.push(next - now);
@@ -65,7 +85,10 @@ fn a_refresh_that_fails_by_network_keeps_the_session_and_backs_off() {
     }
     assert_eq!(waits, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
     let events = drain(&mut m);
-    let failures = events.iter().filter(|e| matches!(e, Event::Done { result: Err(_), .. })).count();
+    let failures = events
+        .iter()
+        .filter(|e| matches!(e, Event::Done { result: Err(_), .. }))
+        .count();
     assert_eq!(failures, 8);
     assert!(!events.iter().any(|e| matches!(e, Event::SignedOut(_))));
     // The network comes back.
@@ -99,7 +122,9 @@ fn a_refusal_signs_out() {
         assert_eq!(m.state(), StateKind::SignedOut);
         assert!(m.snapshot().is_none());
         let events = drain(&mut m);
-        assert!(matches!(&events[0], Event::SignedOut(SignOutReason::Refused(e)) if e.status() == Some(status)));
+        assert!(
+            matches!(&events[0], Event::SignedOut(SignOutReason::Refused(e)) if e.status() == Some(status))
+        );
         assert_eq!(events[1], Event::SnapshotChanged);
         assert_eq!(m.poll_timeout(), None);
     }
@@ -109,7 +134,11 @@ fn a_refusal_signs_out() {
 fn a_token_shorter_than_the_margin_is_refreshed_at_half_life_not_in_a_loop() {
     let mut m = native();
     sign_in(&mut m, T0, &jwt_at(T0 / 1000, 30, "u1"));
-    assert_eq!(m.poll_timeout(), Some(T0 + 15_000), "half of 30 s, not 30 s - 60 s");
+    assert_eq!(
+        m.poll_timeout(),
+        Some(T0 + 15_000),
+        "half of 30 s, not 30 s - 60 s"
+    );
     assert!(m.poll_request(T0).is_none());
     // A server that keeps issuing 30 s tokens: one refresh per token, 15 s apart.
     let mut now = T0;
@@ -119,7 +148,10 @@ fn a_token_shorter_than_the_margin_is_refreshed_at_half_life_not_in_a_loop() {
         let server = T0 / 1000 + (now - T0) / 1000;
         answer_refresh(&mut m, now, server, 30);
         refreshes.push(now);
-        assert!(m.poll_request(now).is_none(), "no second refresh for the same token");
+        assert!(
+            m.poll_request(now).is_none(),
+            "no second refresh for the same token"
+        );
     }
     assert_eq!(refreshes.len(), 40);
     assert!(refreshes.windows(2).all(|w| w[1] - w[0] == 15_000));
@@ -135,7 +167,11 @@ fn a_refresh_that_returns_no_longer_lived_token_is_not_repeated() {
     let stale = super::testkit::jwt(json!({"sub": "u1", "exp": T0 / 1000 + 30}));
     m.handle_response(T0 + 15_000, id, respond(200, json!({"token": stale})));
     assert_eq!(m.state(), StateKind::SignedIn);
-    assert_eq!(m.poll_timeout(), Some(T0 + 30_000), "only the expiry is left");
+    assert_eq!(
+        m.poll_timeout(),
+        Some(T0 + 30_000),
+        "only the expiry is left"
+    );
     assert!(m.poll_request(T0 + 29_999).is_none());
     m.handle_timeout(T0 + 30_000);
     assert_eq!(m.state(), StateKind::SignedOut);
@@ -148,42 +184,77 @@ fn reverify_warns_once_then_signs_out_at_expiry() {
     assert_eq!(m.handle_refresh(T0).unwrap_err().code(), "invalid_state");
     assert_eq!(m.poll_timeout(), Some(T0 + 540_000));
     m.handle_timeout(T0 + 540_000);
-    assert!(matches!(drain(&mut m).as_slice(), [Event::TokenExpiring(_)]));
+    assert!(matches!(
+        drain(&mut m).as_slice(),
+        [Event::TokenExpiring(_)]
+    ));
     assert_eq!(m.poll_timeout(), Some(T0 + 600_000));
     m.handle_timeout(T0 + 550_000);
     assert!(drain(&mut m).is_empty(), "warned once");
     m.handle_timeout(T0 + 600_000);
-    assert_eq!(drain(&mut m), vec![Event::SignedOut(SignOutReason::Expired), Event::SnapshotChanged]);
+    assert_eq!(
+        drain(&mut m),
+        vec![
+            Event::SignedOut(SignOutReason::Expired),
+            Event::SnapshotChanged
+        ]
+    );
 }
 
 #[test]
 fn callback_strategy_asks_the_app_and_takes_its_answer() {
     let mut m = machine_with(Fake::default(), strategy(RefreshStrategy::Callback));
     sign_in(&mut m, T0, &jwt_at(T0 / 1000, 3600, "u1"));
-    assert_eq!(m.handle_refresh_failed(T0, Error::Timeout).unwrap_err().code(), "invalid_state");
+    assert_eq!(
+        m.handle_refresh_failed(T0, Error::Timeout)
+            .unwrap_err()
+            .code(),
+        "invalid_state"
+    );
     let due = T0 + HOUR - 60_000;
     m.handle_timeout(due);
-    assert!(m.poll_request(due).is_none(), "the app refreshes, not the machine");
+    assert!(
+        m.poll_request(due).is_none(),
+        "the app refreshes, not the machine"
+    );
     let (op, action) = m.in_flight().unwrap();
     assert_eq!(action, Action::Refresh);
     assert_eq!(m.handle_refresh(due), Ok(op), "single flight");
-    assert!(matches!(drain(&mut m).as_slice(), [Event::RefreshNeeded(_)]));
+    assert!(matches!(
+        drain(&mut m).as_slice(),
+        [Event::RefreshNeeded(_)]
+    ));
     m.handle_refresh_failed(due, Error::Timeout).unwrap();
     assert_eq!(m.state(), StateKind::Refreshing);
     assert_eq!(m.poll_timeout(), Some(due + 1000));
     m.handle_timeout(due + 1000);
     let events = drain(&mut m);
-    assert!(matches!(events.last(), Some(Event::RefreshNeeded(_))), "{events:?}");
+    assert!(
+        matches!(events.last(), Some(Event::RefreshNeeded(_))),
+        "{events:?}"
+    );
     let fresh = jwt_at(T0 / 1000 + 3600, 3600, "u1");
-    m.handle_refreshed_token(due + 1000, Secret::from(fresh.as_str())).unwrap();
+    m.handle_refreshed_token(due + 1000, Secret::from(fresh.as_str()))
+        .unwrap();
     assert_eq!(m.session().unwrap().token.secret().expose(), fresh);
-    assert_eq!(m.session().unwrap().user, Some(json!({"id": 7})), "the profile is kept");
+    assert_eq!(
+        m.session().unwrap().user,
+        Some(json!({"id": 7})),
+        "the profile is kept"
+    );
     let events = drain(&mut m);
     assert!(matches!(&events[0], Event::TokenRefreshed(_)));
     assert!(matches!(&events[2], Event::Done { result: Ok(()), .. }));
     // A refusal from the app's backend signs out.
     m.handle_refresh(due + 2000).unwrap();
-    m.handle_refresh_failed(due + 2000, Error::Unauthorized { status: 401, message: None }).unwrap();
+    m.handle_refresh_failed(
+        due + 2000,
+        Error::Unauthorized {
+            status: 401,
+            message: None,
+        },
+    )
+    .unwrap();
     assert_eq!(m.state(), StateKind::SignedOut);
 }
 
@@ -193,7 +264,9 @@ fn provider_native_without_a_refresh_request_reports_and_keeps_the_session() {
     sign_in(&mut m, T0, &jwt_at(T0 / 1000, 3600, "u1"));
     let op = m.handle_refresh(T0).unwrap();
     let events = drain(&mut m);
-    assert!(matches!(&events[0], Event::Done { op: o, result: Err(e), .. } if *o == op && e.code() == "invalid_config"));
+    assert!(
+        matches!(&events[0], Event::Done { op: o, result: Err(e), .. } if *o == op && e.code() == "invalid_config")
+    );
     assert_eq!(m.state(), StateKind::Refreshing);
     assert!(m.session().is_some());
 }
@@ -209,8 +282,17 @@ fn opaque_tokens_have_no_local_expiry_unless_configured() {
     m.handle_timeout(T0 + 100 * HOUR);
     assert_eq!(m.state(), StateKind::SignedIn);
 
-    let config = Config { opaque_token_lifetime_secs: Some(600), ..strategy(RefreshStrategy::ProviderNative) };
-    let mut m = machine_with(Fake { refresh: true, ..Fake::default() }, config);
+    let config = Config {
+        opaque_token_lifetime_secs: Some(600),
+        ..strategy(RefreshStrategy::ProviderNative)
+    };
+    let mut m = machine_with(
+        Fake {
+            refresh: true,
+            ..Fake::default()
+        },
+        config,
+    );
     sign_in(&mut m, T0, "opaque-token-123");
     assert_eq!(m.session().unwrap().expires_at(), Some(T0 + 600_000));
     assert_eq!(m.poll_timeout(), Some(T0 + 540_000));

@@ -88,6 +88,10 @@ extern "C" {
     #[wasm_bindgen(js_name = callListener)]
     pub fn call_listener(f: &Function, event: &str, session: &JsValue);
 
+    /// `fetch(url, init)` with `Authorization: Bearer <token>` added to `init.headers`.
+    #[wasm_bindgen(js_name = authedFetch)]
+    pub fn authed_fetch(fetch: &JsValue, url: &JsValue, init: &JsValue, token: &str) -> Promise;
+
     /// `typeof v === 'function'`.
     #[wasm_bindgen(js_name = isFunction)]
     pub fn is_function(v: &JsValue) -> bool;

@@ -2,7 +2,11 @@
 //! timers. JavaScript sees `AuthClient`, `AuthError`, `normalizePhone` and `decodeToken`
 //! (see `docs/wasm.md`); everything else is the sans-IO core.
 
+mod client;
+mod driver;
 mod error;
 mod host;
 mod json;
+mod options;
+mod types;
 mod util;

@@ -214,6 +214,7 @@ export function listenTabs(name, key, useStorageEvent, cb) {
       ch.onmessage = (ev) => {
         if (typeof ev.data === 'string') cb(ev.data);
       };
+      if (typeof ch.unref === 'function') ch.unref(); // never keep Node alive
       stops.push(() => ch.close());
     }
   } catch (_) {
@@ -282,4 +283,24 @@ export function callListener(f, event, session) {
 
 export function isFunction(v) {
   return typeof v === 'function';
+}
+
+/** `fetch(url, init)` with the bearer token added; network failures become AuthErrors. */
+export async function authedFetch(fetchFn, url, init, token) {
+  const f = fetchFn || g().fetch;
+  if (typeof f !== 'function') throw new AuthError('invalid_config', 'No fetch available: pass `fetch` in the options.');
+  const opts = Object.assign({}, init || {});
+  const H = g().Headers;
+  if (typeof H === 'function') {
+    const h = new H(opts.headers || {});
+    h.set('Authorization', `Bearer ${token}`);
+    opts.headers = h;
+  } else {
+    opts.headers = Object.assign({}, opts.headers || {}, { Authorization: `Bearer ${token}` });
+  }
+  try {
+    return await f(url, opts);
+  } catch (e) {
+    throw new AuthError('network', `The network request failed: ${e && e.name ? e.name : 'error'}.`);
+  }
 }

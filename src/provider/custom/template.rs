@@ -8,7 +8,8 @@ use super::{DescriptionError, PhoneForm};
 use crate::error::Error;
 use crate::phone::{PhoneError, PhoneNumber};
 
-pub(super) const PHONE_VARS: [&str; 5] = ["phone", "e164", "nationalNumber", "countryCode", "region"];
+pub(super) const PHONE_VARS: [&str; 5] =
+    ["phone", "e164", "nationalNumber", "countryCode", "region"];
 const ALL_VARS: [&str; 9] = [
     "phone",
     "e164",
@@ -83,7 +84,11 @@ pub(super) fn collect_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 }
 
 /// Fills a template; a placeholder without a value (e.g. `{{region}}` for `+800…`) fails.
-pub(super) fn fill(template: &str, vars: &Vars, escape: fn(&str) -> String) -> Result<String, Error> {
+pub(super) fn fill(
+    template: &str,
+    vars: &Vars,
+    escape: fn(&str) -> String,
+) -> Result<String, Error> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -147,4 +152,3 @@ pub(super) fn percent_encode(s: &str) -> String {
         })
         .collect()
 }
-

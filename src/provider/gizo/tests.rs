@@ -1,1 +1,304 @@
+use proptest::prelude::*;
+
 use super::*;
+use crate::provider::common::testing::{arb_response, check, fixture, json, phone, Expected};
+
+const BASE: &str = "https://api.artificient.de";
+
+fn cfg() -> Config {
+    Config {
+        base_url: BASE.into(),
+        app_token: Some(Secret::new("app.jwt.token")),
+    }
+}
+
+fn with_bearer(token: &'static str) -> [(&'static str, &'static str); 3] {
+    [
+        ("Authorization", token),
+        ("Content-Type", "application/json"),
+        ("Accept", "*/*"),
+    ]
+}
+
+#[test]
+fn requests_are_built_as_the_seed_shows() {
+    let c = cfg();
+    let app = with_bearer("Bearer app.jwt.token");
+    let admin = with_bearer("Bearer admin.jwt");
+    let cases: Vec<(&str, HttpRequest, Expected)> = vec![
+        (
+            "checkIdentity",
+            build_check_identity(
+                &c,
+                &CheckIdentityInput {
+                    username: "+49_1747707607".into(),
+                },
+            )
+            .unwrap(),
+            Expected {
+                method: Method::Post,
+                url: "https://api.artificient.de/api/v1/User/checkIdentity",
+                headers: &app,
+                body: Some(r#"{"username":"+49_1747707607"}"#),
+            },
+        ),
+        (
+            "verify",
+            build_verify(
+                &c,
+                &VerifyInput {
+                    username: "+49_1747707607".into(),
+                    verify_code: Secret::new("12345"),
+                },
+            )
+            .unwrap(),
+            Expected {
+                method: Method::Post,
+                url: "https://api.artificient.de/api/v3/User/verify",
+                headers: &app,
+                body: Some(r#"{"username":"+49_1747707607","verifyCode":"12345"}"#),
+            },
+        ),
+        (
+            "access-token",
+            build_access_token(
+                &c,
+                &AccessTokenInput {
+                    client_id: "text".into(),
+                    client_secret: Secret::new("text"),
+                },
+            )
+            .unwrap(),
+            Expected {
+                method: Method::Post,
+                url: "https://api.artificient.de/api/v1/company/access-token",
+                headers: &[("Content-Type", "application/json"), ("Accept", "*/*")],
+                body: Some(r#"{"clientId":"text","clientSecret":"text"}"#),
+            },
+        ),
+        (
+            "client-token",
+            build_client_token(
+                &c,
+                &Secret::new("admin.jwt"),
+                &ClientTokenInput { user_id: 1 },
+            )
+            .unwrap(),
+            Expected {
+                method: Method::Post,
+                url: "https://api.artificient.de/api/v2/User/client-token",
+                headers: &admin,
+                body: Some(r#"{"userId":1}"#),
+            },
+        ),
+    ];
+    for (name, req, expected) in &cases {
+        check(name, req, expected);
+    }
+}
+
+#[test]
+fn bodies_have_the_seed_content_lengths() {
+    let c = cfg();
+    let text = || Secret::new("text");
+    let bodies = [
+        build_check_identity(
+            &c,
+            &CheckIdentityInput {
+                username: "text".into(),
+            },
+        ),
+        build_verify(
+            &c,
+            &VerifyInput {
+                username: "text".into(),
+                verify_code: text(),
+            },
+        ),
+        build_access_token(
+            &c,
+            &AccessTokenInput {
+                client_id: "text".into(),
+                client_secret: text(),
+            },
+        ),
+        build_client_token(&c, &text(), &ClientTokenInput { user_id: 1 }),
+    ];
+    let lengths: Vec<usize> = bodies
+        .iter()
+        .map(|r| r.as_ref().unwrap().body.as_ref().unwrap().len())
+        .collect();
+    assert_eq!(lengths, [19, 39, 41, 12]);
+}
+
+#[test]
+fn no_app_token_means_no_authorization_header() {
+    let c = Config {
+        base_url: "http://127.0.0.1:8787/".into(),
+        app_token: None,
+    };
+    let req = build_check_identity(
+        &c,
+        &CheckIdentityInput {
+            username: "x".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(req.url, "http://127.0.0.1:8787/api/v1/User/checkIdentity");
+    assert_eq!(req.get_header("authorization"), None);
+}
+
+#[test]
+fn seed_responses_parse() {
+    parse_check_identity(&json(200, fixture!("gizo/check_identity_200.json"))).unwrap();
+    parse_check_identity(&HttpResponse::new(200, "")).unwrap();
+    parse_check_identity(&json(200, "{}")).unwrap();
+
+    let out = parse_verify(&json(200, fixture!("gizo/verify_200.json"))).unwrap();
+    assert_eq!(out.token.expose(), "text");
+    let expected = Profile {
+        user_name: Some("text".into()),
+        first_name: Some("text".into()),
+        last_name: Some("text".into()),
+        email: Some("text".into()),
+        phone_number: Some("text".into()),
+        profile_image_path: Some("text".into()),
+        birth_date: Some("2025-06-11".into()),
+        gender: Some(Gender(0)),
+        is_initialized: Some(true),
+    };
+    assert_eq!(out.profile, expected);
+
+    let admin = parse_access_token(&json(200, fixture!("gizo/access_token_200.json"))).unwrap();
+    assert_eq!(admin.expose(), "text");
+    let user = parse_client_token(&json(200, fixture!("gizo/access_token_200.json"))).unwrap();
+    assert_eq!(user.expose(), "text");
+}
+
+#[test]
+fn profile_tolerates_nulls_missing_and_odd_fields() {
+    let body =
+        r#"{"userName":null,"firstName":"José","gender":7,"isInitialized":"yes","token":"t"}"#;
+    let out = parse_verify(&json(200, body)).unwrap();
+    assert_eq!(out.profile.first_name.as_deref(), Some("José"));
+    assert_eq!(out.profile.user_name, None);
+    assert_eq!(out.profile.gender, None, "7 is not a GIZO gender");
+    assert_eq!(out.profile.is_initialized, None);
+    assert_eq!(out.profile.email, None);
+}
+
+#[test]
+fn error_mappings() {
+    let cases: Vec<(HttpResponse, &str)> = vec![
+        (
+            json(400, fixture!("gizo/verify_400_invalid.json")),
+            "invalid_code",
+        ),
+        (
+            json(400, fixture!("gizo/verify_400_expired.json")),
+            "code_expired",
+        ),
+        (
+            json(400, fixture!("gizo/verify_400_attempts.json")),
+            "too_many_attempts",
+        ),
+        (
+            json(400, fixture!("gizo/check_identity_400_username.json")),
+            "invalid_phone",
+        ),
+        (HttpResponse::new(401, ""), "unauthorized"),
+        (
+            json(429, r#"{"title":"Too many requests"}"#).with_header("Retry-After", "30"),
+            "rate_limited",
+        ),
+        (
+            json(400, r#"{"title":"bad","errors":{"other":["x"]}}"#),
+            "bad_request",
+        ),
+        (json(500, r#"{"title":"boom"}"#), "server"),
+        (
+            HttpResponse::new(502, "<html><body>Bad gateway</body></html>")
+                .with_header("Content-Type", "text/html"),
+            "server",
+        ),
+        (json(200, r#"{"token": "abc"#), "malformed_response"),
+        (json(200, r#"{"userName":"x"}"#), "malformed_response"),
+        (
+            HttpResponse::new(200, "<html>portal</html>").with_header("Content-Type", "text/html"),
+            "malformed_response",
+        ),
+        (HttpResponse::new(200, ""), "malformed_response"),
+    ];
+    for (resp, code) in cases {
+        let err = parse_verify(&resp).unwrap_err();
+        assert_eq!(err.code(), code, "{resp:?} gave {err:?}");
+    }
+    let limited =
+        parse_check_identity(&json(429, "{}").with_header("Retry-After", "30")).unwrap_err();
+    assert_eq!(limited.retry_after(), Some(30));
+    let invalid = parse_verify(&json(400, fixture!("gizo/verify_400_invalid.json"))).unwrap_err();
+    assert_eq!(
+        invalid.provider_message(),
+        Some("Invalid verification code.")
+    );
+    assert_eq!(
+        parse_check_identity(&json(200, "false"))
+            .unwrap_err()
+            .code(),
+        "server"
+    );
+}
+
+#[test]
+fn flow_signs_in_with_the_gizo_phone_form() {
+    let c = cfg();
+    let p = phone("+491747707607");
+    let req = c.code_request(&p).unwrap();
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"username":"+49_1747707607"}"#)
+    );
+    let step = c.on_code_response(&p, 0, &json(200, "true")).unwrap();
+    let CodeStep::Sent(challenge) = step else {
+        panic!("GIZO sends the code in one request")
+    };
+    assert_eq!(challenge, Challenge::default());
+    assert_eq!(
+        c.on_code_response(&p, 1, &json(200, "true"))
+            .unwrap_err()
+            .code(),
+        "invalid_state"
+    );
+
+    let code = OtpCode::parse("48213").unwrap();
+    let req = c.verify_request(&p, &challenge, &code).unwrap();
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"username":"+49_1747707607","verifyCode":"48213"}"#)
+    );
+    let v = c
+        .on_verify_response(&json(200, fixture!("gizo/verify_200.json")))
+        .unwrap();
+    assert_eq!(v.token.expose(), "text");
+    let user = v.user.unwrap();
+    assert_eq!(user["birthDate"], "2025-06-11");
+    assert_eq!(user["gender"], 0);
+    assert!(
+        user.get("token").is_none(),
+        "the token is not part of the profile"
+    );
+}
+
+proptest! {
+    #[test]
+    fn parsers_survive_anything(resp in arb_response()) {
+        let _ = parse_check_identity(&resp);
+        let _ = parse_verify(&resp);
+        let _ = parse_access_token(&resp);
+        let _ = parse_client_token(&resp);
+        let _ = cfg().on_verify_response(&resp);
+        if let Err(Error::MalformedResponse { excerpt, .. }) = parse_verify(&resp) {
+            prop_assert!(excerpt.chars().count() <= 201);
+        }
+    }
+}

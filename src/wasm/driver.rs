@@ -1,0 +1,352 @@
+//! The state behind an `AuthClient`: the core [`Client`] with a `fetch` transport and a
+//! timer clock, plus storage, cross-tab sync, the refresh lock and listener dispatch.
+//!
+//! Nothing here is borrowed across an `.await`: JavaScript may call every method
+//! concurrently.
+
+use core::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+
+use super::{error, host, json};
+use crate::client::{Client, Clock, LocalFuture, Transport};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::session::{Event, RefreshStrategy, Session, Snapshot, StateKind};
+use crate::Error;
+
+/// `fetch` through `runtime.js` (timeout by AbortController).
+pub struct JsTransport {
+    pub fetch: JsValue,
+    pub timeout_ms: f64,
+}
+
+impl Transport for JsTransport {
+    type Future = LocalFuture<Result<HttpResponse, Error>>;
+
+    fn send(&self, req: HttpRequest) -> Self::Future {
+        let mut headers = Vec::with_capacity(req.headers.len() * 2);
+        for (k, v) in req.headers {
+            headers.push(k);
+            headers.push(v);
+        }
+        let p = host::http_send(
+            &self.fetch,
+            req.method.as_str(),
+            &req.url,
+            headers,
+            req.body,
+            self.timeout_ms,
+        );
+        Box::pin(async move {
+            let out = JsFuture::from(p).await.map_err(|e| transport_error(&e))?;
+            let parts = Array::from(&out);
+            let status = parts.get(0).as_f64().unwrap_or(0.0) as u16;
+            let flat = Array::from(&parts.get(1));
+            let mut resp = HttpResponse::new(status, Uint8Array::from(parts.get(2)).to_vec());
+            let mut i = 0;
+            while i + 1 < flat.length() {
+                let k = flat.get(i).as_string().unwrap_or_default();
+                let v = flat.get(i + 1).as_string().unwrap_or_default();
+                resp.headers.push((k, v));
+                i += 2;
+            }
+            Ok(resp)
+        })
+    }
+}
+
+/// The core error for what `httpSend` rejected with.
+fn transport_error(e: &JsValue) -> Error {
+    let code = json::get_string(e, "code").unwrap_or_default();
+    let message = json::get_string(e, "message").unwrap_or_default();
+    match code.as_str() {
+        "timeout" => Error::Timeout,
+        "invalid_config" => Error::InvalidConfig { message },
+        _ => Error::Network { message },
+    }
+}
+
+/// `Date.now()` and `setTimeout`.
+pub struct JsClock;
+
+impl Clock for JsClock {
+    fn now(&self) -> u64 {
+        host::now_ms().max(0.0) as u64
+    }
+    fn sleep(&self, ms: u64) -> LocalFuture<()> {
+        let p = host::sleep(ms as f64);
+        Box::pin(async move {
+            let _ = JsFuture::from(p).await;
+        })
+    }
+}
+
+/// The core client as the wasm layer uses it.
+pub type Core = Client<JsTransport, JsClock>;
+
+/// Everything an `AuthClient` holds (shared by its pending promises).
+pub struct Inner {
+    pub core: Core,
+    pub store: JsValue,
+    pub storage_kind: String,
+    pub key: String,
+    pub lock_timeout_ms: f64,
+    pub app_token_fn: Option<Function>,
+    pub allow_client_secret: bool,
+    pub fetch: JsValue,
+    pub strategy: RefreshStrategy,
+    /// Resolves once the stored session was restored.
+    pub ready: RefCell<Option<js_sys::Promise>>,
+    /// What storage holds, as far as this client knows (to skip needless writes).
+    pub written: RefCell<Option<String>>,
+    pub listeners: RefCell<Vec<(u32, Function)>>,
+    pub next_listener: Cell<u32>,
+    queue: RefCell<Vec<(&'static str, JsValue)>>,
+    flushing: Cell<bool>,
+    locked: Cell<u32>,
+    syncing: Cell<bool>,
+    was_signed_in: Cell<bool>,
+    pub auto_generation: Cell<u32>,
+    pub stops: RefCell<Vec<Function>>,
+    pub wake_stop: RefCell<Option<Function>>,
+}
+
+impl Inner {
+    /// A new driver around `core` (listens to its events).
+    pub fn new(core: Core, store: JsValue, storage_kind: String, key: String) -> Rc<Inner> {
+        let inner = Rc::new(Inner {
+            core,
+            store,
+            storage_kind,
+            key,
+            lock_timeout_ms: 5_000.0,
+            app_token_fn: None,
+            allow_client_secret: false,
+            fetch: JsValue::UNDEFINED,
+            strategy: RefreshStrategy::Reverify,
+            ready: RefCell::new(None),
+            written: RefCell::new(None),
+            listeners: RefCell::new(Vec::new()),
+            next_listener: Cell::new(0),
+            queue: RefCell::new(Vec::new()),
+            flushing: Cell::new(false),
+            locked: Cell::new(0),
+            syncing: Cell::new(false),
+            was_signed_in: Cell::new(false),
+            auto_generation: Cell::new(0),
+            stops: RefCell::new(Vec::new()),
+            wake_stop: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&inner);
+        inner.core.on_event(move |event| {
+            if let Some(inner) = weak.upgrade() {
+                inner.on_core_event(event);
+            }
+        });
+        inner
+    }
+
+    /// The BroadcastChannel (and Web Lock) name.
+    pub fn channel(&self) -> String {
+        let mut s = String::from("phone-auth:");
+        s.push_str(&self.key);
+        s
+    }
+
+    fn on_core_event(self: &Rc<Self>, event: &Event) {
+        let signed_in = |s: &Option<Session>| s.is_some();
+        match event {
+            Event::InitialSession(s) if self.syncing.get() => {
+                if let Some(s) = s {
+                    let name = if self.was_signed_in.get() {
+                        "TOKEN_REFRESHED"
+                    } else {
+                        "SIGNED_IN"
+                    };
+                    self.emit(name, session_js(s));
+                } else if self.was_signed_in.get() {
+                    self.emit("SIGNED_OUT", JsValue::NULL);
+                }
+            }
+            Event::InitialSession(s) => self.was_signed_in.set(signed_in(s)),
+            Event::CodeSent(_) => self.emit("CODE_SENT", JsValue::NULL),
+            Event::SignedIn(s) | Event::TokenRefreshed(s) | Event::TokenExpiring(s) => {
+                if let Some(name) = event.js_name() {
+                    self.emit(name, session_js(s));
+                }
+            }
+            Event::SignedOut(_) => self.emit("SIGNED_OUT", JsValue::NULL),
+            _ => {}
+        }
+    }
+
+    /// Queues a listener call; listeners run later, outside any lock and any borrow.
+    pub fn emit(self: &Rc<Self>, name: &'static str, session: JsValue) {
+        self.queue.borrow_mut().push((name, session));
+        self.schedule_flush();
+    }
+
+    fn schedule_flush(self: &Rc<Self>) {
+        if self.flushing.replace(true) {
+            return;
+        }
+        let me = Rc::clone(self);
+        spawn_local(async move {
+            me.flushing.set(false);
+            if me.locked.get() > 0 {
+                return; // the lock's release flushes
+            }
+            let events: Vec<_> = me.queue.borrow_mut().drain(..).collect();
+            for (name, session) in events {
+                let listeners: Vec<Function> = me
+                    .listeners
+                    .borrow()
+                    .iter()
+                    .map(|(_, f)| f.clone())
+                    .collect();
+                for f in listeners {
+                    host::call_listener(&f, name, &session);
+                }
+            }
+        });
+    }
+
+    /// Waits for the initial restore.
+    pub async fn ready(&self) {
+        let p = self.ready.borrow().clone();
+        if let Some(p) = p {
+            let _ = JsFuture::from(p).await;
+        }
+    }
+
+    /// Reads the stored snapshot.
+    pub async fn read_store(&self) -> Result<Option<String>, JsValue> {
+        let v = JsFuture::from(host::store_get(&self.store, &self.key)).await?;
+        Ok(v.as_string())
+    }
+
+    /// Restores from storage at start.
+    pub async fn restore(self: &Rc<Self>) {
+        let stored = self.read_store().await.ok().flatten();
+        *self.written.borrow_mut() = stored.clone();
+        let _ = self.core.restore(stored.as_deref()).await;
+        let _ = self.persist().await;
+    }
+
+    /// Writes the core's snapshot when it changed; tells other tabs when it did.
+    pub async fn persist(&self) -> Result<(), JsValue> {
+        let snap = self.core.snapshot();
+        if *self.written.borrow() == snap {
+            return Ok(());
+        }
+        *self.written.borrow_mut() = snap.clone();
+        let p = match &snap {
+            Some(text) => host::store_set(&self.store, &self.key, text),
+            None => host::store_remove(&self.store, &self.key),
+        };
+        JsFuture::from(p).await?;
+        host::post_tabs(&self.channel(), "changed");
+        Ok(())
+    }
+
+    /// Takes over what another tab stored (sign-in, refresh, sign-out).
+    pub async fn sync_from_store(self: &Rc<Self>) {
+        let Ok(stored) = self.read_store().await else {
+            return;
+        };
+        let ours = self.core.snapshot();
+        if stored == ours {
+            return;
+        }
+        let signed_in = matches!(
+            self.core.state(),
+            StateKind::SignedIn | StateKind::Refreshing
+        );
+        let stored_session = stored
+            .as_deref()
+            .and_then(|t| Snapshot::parse(t).ok())
+            .is_some_and(|s| s.signed_in.is_some());
+        // Take a session, or a sign-out of the session we share; never disturb a
+        // sign-in in progress in this tab.
+        if !(stored_session || (stored.is_none() && signed_in)) {
+            return;
+        }
+        *self.written.borrow_mut() = stored.clone();
+        self.was_signed_in.set(signed_in);
+        self.syncing.set(true);
+        let _ = self.core.restore(stored.as_deref()).await;
+        self.syncing.set(false);
+    }
+
+    /// Runs `work` under the cross-tab refresh lock when a timer (refresh, expiry) is due;
+    /// after taking the lock, first takes over what another tab may have stored.
+    pub async fn guarded<T: 'static>(
+        self: &Rc<Self>,
+        work: impl FnOnce(Rc<Inner>) -> LocalFuture<Result<T, JsValue>> + 'static,
+    ) -> Result<T, JsValue> {
+        let now = JsClock.now();
+        let due = self.core.next_timeout().is_some_and(|at| at <= now)
+            && matches!(self.core.state(), StateKind::SignedIn);
+        if !due {
+            let r = work(Rc::clone(self)).await;
+            self.persist().await?;
+            return r;
+        }
+        let slot: Rc<RefCell<Option<Result<T, JsValue>>>> = Rc::new(RefCell::new(None));
+        let me = Rc::clone(self);
+        let out = Rc::clone(&slot);
+        let f = Closure::once_into_js(move || -> JsValue {
+            future_to_promise(async move {
+                me.locked.set(me.locked.get() + 1);
+                me.sync_from_store().await;
+                let r = work(Rc::clone(&me)).await;
+                let p = me.persist().await;
+                me.locked.set(me.locked.get().saturating_sub(1));
+                *out.borrow_mut() = Some(p.and(r));
+                Ok(JsValue::UNDEFINED)
+            })
+            .into()
+        });
+        let lock = JsFuture::from(host::with_lock(
+            &self.channel(),
+            self.lock_timeout_ms,
+            &Function::from(f),
+        ))
+        .await;
+        self.schedule_flush();
+        lock?;
+        let r = slot.borrow_mut().take();
+        r.unwrap_or_else(|| {
+            Err(error::js_error(
+                "invalid_state",
+                "the refresh was interrupted",
+            ))
+        })
+    }
+}
+
+/// The JS shape of a session (`Session`).
+pub fn session_js(s: &Session) -> JsValue {
+    json::to_js(&session_json(s))
+}
+
+/// `{ token, tokenType, claims, expiresAt, user, provider, phone }`.
+pub fn session_json(s: &Session) -> serde_json::Value {
+    serde_json::json!({
+        "token": s.token.secret().expose(),
+        "tokenType": s.token_type(),
+        "claims": s.claims(),
+        "expiresAt": s.expires_at(),
+        "user": s.user,
+        "provider": s.provider,
+        "phone": s.phone,
+    })
+}
+
+/// The `AuthError` for a core error.
+pub fn js_err(e: &Error) -> JsValue {
+    error::to_js(e)
+}

@@ -1,0 +1,133 @@
+//! TypeScript declarations of the options, results, events and errors (no `any`).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = r#"
+/** Stable error codes (see docs/wasm.md). */
+export type AuthErrorCode =
+  | 'invalid_phone' | 'invalid_code' | 'code_expired' | 'too_many_attempts' | 'rate_limited'
+  | 'network' | 'timeout' | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found'
+  | 'not_acceptable' | 'unsupported_media_type' | 'validation_failed' | 'server'
+  | 'malformed_response' | 'invalid_token' | 'not_signed_in' | 'invalid_state'
+  | 'invalid_input' | 'invalid_config' | 'storage';
+
+/** Every failure of phone-auth (`instanceof AuthError` works). */
+export declare class AuthError extends Error {
+  readonly name: 'AuthError';
+  readonly code: AuthErrorCode;
+  /** HTTP status, where a response caused the error. */
+  readonly status: number | null;
+  /** Seconds to wait before trying again (`rate_limited`). */
+  readonly retryAfter: number | null;
+  /** The provider's own message, verbatim. */
+  readonly providerMessage: string | null;
+}
+
+/** A parsed phone number in every form the backends use. */
+export interface PhoneInfo {
+  e164: string;
+  countryCallingCode: string;
+  nationalNumber: string;
+  region: string | null;
+  extension: string | null;
+  gizo: string;
+  international: string;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A decoded (not verified) JWT; times in unix milliseconds. */
+export interface DecodedToken {
+  header: { alg: string; typ: string | null; kid: string | null };
+  claims: { [claim: string]: JsonValue };
+  expiresAt: number | null;
+  issuedAt: number | null;
+  notBefore: number | null;
+  subject: string | null;
+}
+
+/** What `requestCode` and `resendCode` resolve to. */
+export interface Challenge {
+  /** E.164. */
+  phone: string;
+  isRegistered: boolean | null;
+  /** Seconds until `resendCode` is allowed. */
+  resendAfter: number;
+  /** When the code expires, unix ms. */
+  expiresAt: number;
+  attemptsLeft: number;
+}
+
+/** A signed-in session. */
+export interface Session {
+  token: string;
+  tokenType: 'jwt' | 'opaque';
+  claims: { [claim: string]: JsonValue } | null;
+  /** Local expiry (skew-proof), unix ms, or null when unknown. */
+  expiresAt: number | null;
+  user: JsonValue;
+  provider: string;
+  phone: string;
+}
+
+export type AuthEvent =
+  | 'INITIAL_SESSION' | 'CODE_SENT' | 'SIGNED_IN' | 'TOKEN_REFRESHED' | 'TOKEN_EXPIRING' | 'SIGNED_OUT';
+
+export type AuthStateListener = (event: AuthEvent, session: Session | null) => void;
+
+/** Storage for the session; methods may return Promises (React Native's AsyncStorage). */
+export interface StorageAdapter {
+  getItem(key: string): string | null | Promise<string | null>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
+
+export type RefreshOption =
+  | { strategy: 'reverify' }
+  | { strategy: 'callback'; callback: (session: Session) => Promise<{ token: string }> }
+  | { strategy: 'providerNative' };
+
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** A declarative description of another phone-OTP API (see docs/custom-provider.md). */
+export interface CustomProviderDescription {
+  name?: string;
+  baseUrl?: string;
+  [setting: string]: JsonValue | undefined;
+}
+
+export interface AuthClientOptions {
+  provider: 'gizo' | 'arita' | 'monetha' | 'sso' | CustomProviderDescription;
+  /** The backend's origin, e.g. `https://api.example.com`. */
+  baseUrl: string;
+  /** Region for numbers typed without `+`, e.g. `'DE'`. */
+  defaultCountry?: string;
+  /** Default: `'local'` where `localStorage` exists, else `'memory'`. */
+  storage?: 'local' | 'session' | 'memory' | StorageAdapter;
+  /** Default: `'phone-auth.<provider>'`. */
+  storageKey?: string;
+  /** Default: `globalThis.fetch`. */
+  fetch?: FetchFunction;
+  /** Per request; default 15000. */
+  timeoutMs?: number;
+  /** GIZO: the app's bearer token, or a function returning a fresh one. */
+  appToken?: string | (() => string | Promise<string>);
+  /** Monetha: the device id. */
+  deviceId?: string;
+  /** Default `{ strategy: 'reverify' }`. */
+  refresh?: RefreshOption;
+  /** Refresh this many seconds before expiry; default 60. */
+  refreshMarginSeconds?: number;
+  /** Default: true where there is a `document`, else false. */
+  autoRefresh?: boolean;
+  /** Wait at most this long for the cross-tab refresh lock; default 5000. */
+  lockTimeoutMs?: number;
+  resendCooldownSeconds?: number;
+  codeTtlSeconds?: number;
+  maxAttempts?: number;
+  opaqueTokenLifetimeSeconds?: number;
+  /** GIZO admin calls: allow a client secret where there is a `document` (default false). */
+  allowClientSecretInBrowser?: boolean;
+}
+"#;
