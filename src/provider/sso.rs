@@ -463,10 +463,14 @@ fn token_and_body(resp: &HttpResponse) -> Result<(Secret, Value), Error> {
         .is_some_and(|ct| ct.trim().to_ascii_lowercase().starts_with("text/plain"));
     if plain && resp.is_success() {
         let text = core::str::from_utf8(&resp.body).unwrap_or_default().trim();
+        let bare = match text.get(..7) {
+            Some(p) if p.eq_ignore_ascii_case("bearer ") => text.get(7..).unwrap_or_default(),
+            _ => text,
+        };
         let ok =
-            !text.is_empty() && text.len() <= 8192 && text.bytes().all(|b| b.is_ascii_graphic());
+            !bare.is_empty() && bare.len() <= 8192 && bare.bytes().all(|b| b.is_ascii_graphic());
         return if ok {
-            common::token_from(resp, &Value::Null, Some(text)).map(|t| (t, Value::Null))
+            Ok((Secret::new(bare), Value::Null))
         } else {
             Err(Error::malformed(resp, "the text body is not a token"))
         };

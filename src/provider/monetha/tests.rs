@@ -22,13 +22,18 @@ fn requests_are_built_as_the_seed_shows() {
         verification_token: Secret::new(VERIFICATION_TOKEN),
         verification_code: Secret::new("123456"),
     };
-    let sign_body = format!(r#"{{"verification_token":"{VERIFICATION_TOKEN}","verification_code":"123456"}}"#);
+    let sign_body =
+        format!(r#"{{"verification_token":"{VERIFICATION_TOKEN}","verification_code":"123456"}}"#);
     let verify_body = format!(
         r#"{{"country_code_iso":"LT","country_code":"370","phone_number":"68086090","device_id":"{DEVICE}"}}"#
     );
     let cases = [
         ("verify", build_verify(&c, &verify).unwrap(), verify_body),
-        ("signup", build_signup(&c, &sign).unwrap(), sign_body.clone()),
+        (
+            "signup",
+            build_signup(&c, &sign).unwrap(),
+            sign_body.clone(),
+        ),
         ("signin", build_signin(&c, &sign).unwrap(), sign_body),
     ];
     for (name, req, body) in &cases {
@@ -51,31 +56,62 @@ fn seed_responses_parse() {
 
     for parse in [parse_signup, parse_signin] {
         let out = parse(&json(200, fixture!("monetha/signup.json"))).unwrap();
-        assert_eq!(out.auth_token.expose(), AUTH_JWT, "the Bearer prefix is stripped");
+        assert_eq!(
+            out.auth_token.expose(),
+            AUTH_JWT,
+            "the Bearer prefix is stripped"
+        );
         assert_eq!(out.user, Some(User::default()));
     }
     let out = parse_signin(&json(200, fixture!("monetha/signin_emulator.json"))).unwrap();
     let user = out.user.unwrap();
-    assert_eq!((user.id, user.country_code_iso.as_deref()), (Some(7), Some("LT")));
+    assert_eq!(
+        (user.id, user.country_code_iso.as_deref()),
+        (Some(7), Some("LT"))
+    );
     assert_eq!(user.is_registered, Some(true));
-    assert_eq!(user.extra.get("nickname").and_then(Value::as_str), Some("Ona"));
+    assert_eq!(
+        user.extra.get("nickname").and_then(Value::as_str),
+        Some("Ona")
+    );
 }
 
 #[test]
 fn error_mappings() {
     let cases: Vec<(HttpResponse, &str)> = vec![
-        (json(400, r#"{"error":"invalid_code","message":"wrong"}"#), "invalid_code"),
+        (
+            json(400, r#"{"error":"invalid_code","message":"wrong"}"#),
+            "invalid_code",
+        ),
         (json(400, r#"{"error":"code_expired"}"#), "code_expired"),
-        (json(400, r#"{"error":"too_many_attempts"}"#), "too_many_attempts"),
-        (json(400, r#"{"error":"invalid_phone_number"}"#), "invalid_phone"),
-        (json(429, r#"{"error":"rate_limited","retry_after":12}"#), "rate_limited"),
+        (
+            json(400, r#"{"error":"too_many_attempts"}"#),
+            "too_many_attempts",
+        ),
+        (
+            json(400, r#"{"error":"invalid_phone_number"}"#),
+            "invalid_phone",
+        ),
+        (
+            json(429, r#"{"error":"rate_limited","retry_after":12}"#),
+            "rate_limited",
+        ),
         (json(401, r#"{"error":"unauthorized"}"#), "unauthorized"),
         (json(400, r#"{"error":"something_else"}"#), "bad_request"),
-        (HttpResponse::new(503, "<html>down</html>").with_header("Content-Type", "text/html"), "server"),
-        (json(200, r#"{"auth_token":"Bearer "}"#), "malformed_response"),
+        (
+            HttpResponse::new(503, "<html>down</html>").with_header("Content-Type", "text/html"),
+            "server",
+        ),
+        (
+            json(200, r#"{"auth_token":"Bearer "}"#),
+            "malformed_response",
+        ),
         (json(200, r#"{"user":{}}"#), "malformed_response"),
         (json(200, ""), "malformed_response"),
-        (json(200, r#"{"auth_token":"Bearer abc"#), "malformed_response"),
+        (
+            json(200, r#"{"auth_token":"Bearer abc"#),
+            "malformed_response",
+        ),
     ];
     for (resp, code) in cases {
         let err = parse_signin(&resp).unwrap_err();
@@ -85,12 +121,21 @@ fn error_mappings() {
     assert_eq!(parse_verify(&limited).unwrap_err().retry_after(), Some(12));
     let header = limited.with_header("Retry-After", "40");
     assert_eq!(parse_verify(&header).unwrap_err().retry_after(), Some(40));
-    let wrong = parse_signin(&json(400, r#"{"error":"invalid_code","message":"wrong"}"#)).unwrap_err();
+    let wrong =
+        parse_signin(&json(400, r#"{"error":"invalid_code","message":"wrong"}"#)).unwrap_err();
     assert_eq!(wrong.provider_message(), Some("wrong"));
-    let no_flag = json(200, &format!(r#"{{"verification_token":"{VERIFICATION_TOKEN}"}}"#));
+    let no_flag = json(
+        200,
+        &format!(r#"{{"verification_token":"{VERIFICATION_TOKEN}"}}"#),
+    );
     let err = parse_verify(&no_flag).unwrap_err();
-    let Error::MalformedResponse { excerpt, .. } = &err else { panic!("{err:?}") };
-    assert!(!excerpt.contains(VERIFICATION_TOKEN), "the handle is redacted: {excerpt}");
+    let Error::MalformedResponse { excerpt, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        !excerpt.contains(VERIFICATION_TOKEN),
+        "the handle is redacted: {excerpt}"
+    );
 }
 
 #[test]
@@ -98,22 +143,36 @@ fn flow_chooses_signup_or_signin_from_is_registered() {
     let c = cfg();
     let p = phone("+37068086090");
     let req = c.code_request(&p).unwrap();
-    assert!(req.body.unwrap().starts_with(r#"{"country_code_iso":"LT","country_code":"370","phone_number":"68086090""#));
+    assert!(req
+        .body
+        .unwrap()
+        .starts_with(r#"{"country_code_iso":"LT","country_code":"370","phone_number":"68086090""#));
     let code = OtpCode::parse("123456").unwrap();
     for (registered, endpoint) in [(false, "signup"), (true, "signin")] {
         let body = format!(r#"{{"is_registered":{registered},"verification_token":"vt"}}"#);
-        let CodeStep::Sent(challenge) = c.on_code_response(&p, 0, &json(200, &body)).unwrap() else {
+        let CodeStep::Sent(challenge) = c.on_code_response(&p, 0, &json(200, &body)).unwrap()
+        else {
             panic!("one request sends the code")
         };
         assert_eq!(challenge.is_registered, Some(registered));
         let verify = c.verify_request(&p, &challenge, &code).unwrap();
-        assert_eq!(verify.url, format!("https://api.monetha.io/mth/v1/users/{endpoint}"));
-        assert_eq!(verify.body.as_deref(), Some(r#"{"verification_token":"vt","verification_code":"123456"}"#));
+        assert_eq!(
+            verify.url,
+            format!("https://api.monetha.io/mth/v1/users/{endpoint}")
+        );
+        assert_eq!(
+            verify.body.as_deref(),
+            Some(r#"{"verification_token":"vt","verification_code":"123456"}"#)
+        );
     }
-    let v = c.on_verify_response(&json(200, fixture!("monetha/signin_emulator.json"))).unwrap();
+    let v = c
+        .on_verify_response(&json(200, fixture!("monetha/signin_emulator.json")))
+        .unwrap();
     assert_eq!(v.token.expose(), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig");
     assert_eq!(v.user.unwrap()["nickname"], "Ona");
-    let err = c.verify_request(&p, &Challenge::default(), &code).unwrap_err();
+    let err = c
+        .verify_request(&p, &Challenge::default(), &code)
+        .unwrap_err();
     assert_eq!(err.code(), "invalid_state");
 }
 
