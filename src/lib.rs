@@ -33,7 +33,7 @@ pub mod session;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::Error;
 pub use phone::{PhoneError, PhoneFormat, PhoneNumber};

@@ -43,21 +43,22 @@ impl<F: Flow> Machine<F> {
     /// Refresh now (the app asked, or a request came back 401). While a refresh runs
     /// this returns its id (single flight). `Reverify` cannot refresh: `invalid_state`.
     pub fn handle_refresh(&mut self, now: u64) -> Result<OpId, Error> {
-        match (&mut self.state, &self.op) {
-            (State::SignedIn(_) | State::Refreshing(..), Some(op)) => {
-                return match op.kind {
-                    OpKind::Refresh => Ok(op.id),
-                    _ => Err(super::invalid_state("another request is in progress")),
-                };
-            }
-            (State::SignedIn(live), None) => live.refresh_at = None,
-            (State::Refreshing(..), None) => {}
-            _ => return Err(Error::NotSignedIn),
+        if self.session().is_none() {
+            return Err(Error::NotSignedIn);
+        }
+        if let Some(op) = &self.op {
+            return match op.kind {
+                OpKind::Refresh => Ok(op.id),
+                _ => Err(super::invalid_state("another request is in progress")),
+            };
         }
         if self.config.refresh == RefreshStrategy::Reverify {
             return Err(super::invalid_state(
                 "the refresh strategy is reverify: sign in again",
             ));
+        }
+        if let State::SignedIn(live) = &mut self.state {
+            live.refresh_at = None;
         }
         self.begin_refresh(now)
             .ok_or_else(|| super::invalid_state("no refresh started"))

@@ -1,6 +1,9 @@
 //! The wasm-bindgen layer: the only place that knows `JsValue`, `fetch`, storage and
 //! timers. JavaScript sees `AuthClient`, `AuthError`, `normalizePhone` and `decodeToken`
 //! (see `docs/wasm.md`); everything else is the sans-IO core.
+//!
+//! Public (on `wasm32` only) so the wasm-bindgen-test suites in `tests/` drive the very
+//! functions JavaScript calls.
 
 mod client;
 mod driver;
@@ -10,3 +13,6 @@ mod json;
 mod options;
 mod types;
 mod util;
+
+pub use client::AuthClient;
+pub use util::{decode_token, normalize_phone};

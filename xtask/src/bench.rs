@@ -99,7 +99,13 @@ pub fn run(args: &[String]) -> Result {
             plan.load_for.as_secs()
         );
         let emu = Emulator::start(&bin, &emulator::load_flags(&bin))?;
-        let report = load::run(emu.addr, 64, plan.load_for)?;
+        let pid = emu.pid().to_string();
+        let cpu = || emulator::cpu_time(&pid).zip(emulator::cpu_time("self"));
+        let before = cpu();
+        let mut report = load::run(emu.addr, 64, plan.load_for)?;
+        if let (Some((e0, g0)), Some((e1, g1))) = (before, cpu()) {
+            report.cpu = Some((e1.saturating_sub(e0), g1.saturating_sub(g0)));
+        }
         (Some(report), load::peak_rss_kib(emu.pid()))
     } else {
         (None, None)
@@ -227,6 +233,8 @@ fn save(quick: bool, text: &str, machine: &str, r: &table::Results) -> Result {
             "signinsPerSec": l.rate(),
             "p50Ms": l.p50.as_secs_f64() * 1e3, "p99Ms": l.p99.as_secs_f64() * 1e3,
             "maxMs": l.max.as_secs_f64() * 1e3, "peakRssKiB": r.peak_rss_kib,
+            "cpuSecondsEmulator": l.cpu.map(|c| c.0.as_secs_f64()),
+            "cpuSecondsLoadGenerator": l.cpu.map(|c| c.1.as_secs_f64()),
         })),
     });
     let write = |file: String, body: String| {

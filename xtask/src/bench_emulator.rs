@@ -40,10 +40,28 @@ pub fn load_flags(bin: &Path) -> Vec<String> {
             flags.push(word.to_owned());
         }
     }
-    flags
+    let mut args: Vec<String> = flags
         .into_iter()
         .flat_map(|f| [f, "0".to_owned()])
-        .collect()
+        .collect();
+    // A line per request is for people watching, not for a load run (SMS lines stay).
+    if help.contains("--quiet") {
+        args.push("--quiet".into());
+    }
+    args
+}
+
+/// User + system CPU time a process has used so far, from `/proc/<pid>/stat`.
+pub fn cpu_time(pid: &str) -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok());
+    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
+    let total = ticks(11)? + ticks(12)?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(std::time::Duration::from_millis(total * 10))
 }
 
 /// A running emulator; killed (by its own pid) when dropped.

@@ -37,6 +37,8 @@ pub struct LoadReport {
     pub p99: Duration,
     /// Slowest sign-in.
     pub max: Duration,
+    /// CPU time used during the run by the emulator and by this load generator.
+    pub cpu: Option<(Duration, Duration)>,
 }
 
 impl LoadReport {
@@ -118,6 +120,7 @@ async fn drive(addr: SocketAddr, clients: usize, duration: Duration) -> Result<L
         p50: pct(0.50),
         p99: pct(0.99),
         max: all.latencies.last().copied().unwrap_or_default(),
+        cpu: None,
     })
 }
 

@@ -258,6 +258,15 @@ fn load_rows(l: &LoadReport, rss: Option<u64>, rows: &mut Vec<Row>) {
         None => format!("0 of {}", l.signins),
     };
     rows.push(absolute("  errors", errors, "0", Some(l.errors == 0)));
+    if let Some((emu, gen)) = l.cpu {
+        let per_k = |d: std::time::Duration| d.as_secs_f64() * 1000.0 / (l.signins.max(1) as f64);
+        rows.push(absolute(
+            "  CPU per 1000 sign-ins: emulator / load gen.",
+            format!("{:.2} s / {:.2} s", per_k(emu), per_k(gen)),
+            "",
+            None,
+        ));
+    }
     rows.push(absolute(
         "  peak RSS of the emulator",
         rss.map_or("—".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),

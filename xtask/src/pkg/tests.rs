@@ -1,7 +1,212 @@
-//! The wasm-bindgen-test suites and the package tests.
+//! The wasm-bindgen-test suites (Node and headless Chromium) and the package tests,
+//! all against one real emulator on an ephemeral loopback port.
 
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::tools::{self, command, root};
 use crate::Result;
 
+/// Numbers that always accept the code [`TEST_CODE`] (no SMS); the tests use them.
+const TEST_NUMBERS: [&str; 12] = [
+    "+491705550101",
+    "+491705550102",
+    "+491705550103",
+    "+491705550104",
+    "+491705550105",
+    "+491705550106",
+    "+491705550107",
+    "+491705550108",
+    "+491705550109",
+    "+491705550110",
+    "+491705550111",
+    "+491705550112",
+];
+/// The code of every test number.
+const TEST_CODE: &str = "482135";
+
 pub fn run() -> Result {
-    Err("package tests are not implemented yet".into())
+    tools::ensure_chromium()?;
+    let emulator = Emulator::start()?;
+    eprintln!("emulator at {}", emulator.url);
+    wasm_tests(&emulator.url)?;
+    package_tests(&emulator.url)
+}
+
+/// `cargo test --target wasm32-unknown-unknown` for `tests/wasm_node.rs` (Node) and
+/// `tests/wasm_browser.rs` (headless Chromium through chromedriver and `webdriver.json`).
+fn wasm_tests(url: &str) -> Result {
+    for test in ["wasm_node", "wasm_browser"] {
+        tools::run(
+            command("cargo")
+                .current_dir(root())
+                .args(["test", "--target", "wasm32-unknown-unknown", "--test", test])
+                .env("PHONE_AUTH_EMULATOR", url)
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "180"),
+        )?;
+    }
+    Ok(())
+}
+
+/// `npm pack` → a fresh project → Node ESM script and a Vite 7 build run in Chromium.
+fn package_tests(url: &str) -> Result {
+    let pkg = super::pkg_dir();
+    let work = std::env::temp_dir().join(format!("phone-auth-package-{}", std::process::id()));
+    if work.exists() {
+        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    }
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let packed = tools::output(
+        command("npm")
+            .current_dir(&pkg)
+            .args(["pack", "--silent", "--pack-destination"])
+            .arg(&work),
+    )
+    .ok_or("npm pack failed")?;
+    let tarball = work.join(packed.lines().last().unwrap_or_default().trim());
+    let here = root().join("tests/package");
+    let manifest = r#"{ "name": "phone-auth-package-test", "private": true, "type": "module" }"#;
+    std::fs::write(work.join("package.json"), manifest).map_err(|e| e.to_string())?;
+    tools::run(
+        command("npm")
+            .current_dir(&work)
+            .args(["install", "--no-audit", "--no-fund", "vite@7"])
+            .arg(&tarball),
+    )?;
+    copy(&here.join("node-test.mjs"), &work.join("node-test.mjs"))?;
+    for f in ["index.html", "main.js", "vite.config.js"] {
+        copy(&here.join("page").join(f), &work.join(f))?;
+    }
+    eprintln!("\n--- Node 20 ESM, no DOM globals ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .arg("node-test.mjs")
+            .arg(url),
+    )?;
+    eprintln!("\n--- Vite 7 production build ---");
+    tools::run(command("npx").current_dir(&work).args(["vite", "build"]))?;
+    eprintln!("\n--- the built page in headless Chromium ---");
+    page_in_chromium(&work, url)?;
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// Serves `dist/` with `vite preview` and reads the page's DOM after it ran.
+fn page_in_chromium(work: &Path, api: &str) -> Result {
+    let port = free_port()?;
+    let mut preview = Kill(
+        command("npx")
+            .current_dir(work)
+            .args(["vite", "preview", "--strictPort", "--host", "127.0.0.1", "--port"])
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("vite preview: {e}"))?,
+    );
+    let page = format!("http://127.0.0.1:{port}/?api={api}");
+    let mut last = String::new();
+    for _ in 0..30 {
+        std::thread::sleep(Duration::from_millis(500));
+        last = tools::output(Command::new("/usr/bin/chromium").args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            &page,
+        ]))
+        .unwrap_or_default();
+        if last.contains("done") || last.contains("failed:") {
+            break;
+        }
+    }
+    let _ = preview.0.kill();
+    let expect = [
+        "e164 +491747707607",
+        "error true invalid_phone",
+        "signed in monetha +491705550109 jwt",
+        "done",
+    ];
+    match expect.iter().find(|e| !last.contains(*e)) {
+        None => {
+            eprintln!("the page worked: {}", expect.join(" / "));
+            Ok(())
+        }
+        Some(missing) => Err(format!("the Vite page did not show {missing:?}; its DOM:\n{last}")),
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(l.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("{}: {e}", from.display()))
+}
+
+/// Kills a child process when dropped.
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The real emulator on `127.0.0.1:0`, with CORS open for the test pages.
+pub struct Emulator {
+    pub url: String,
+    _child: Kill,
+}
+
+impl Emulator {
+    pub fn start() -> Result<Emulator> {
+        tools::run(command("cargo").current_dir(root()).args([
+            "build",
+            "-p",
+            "phone-auth-emulator",
+        ]))?;
+        let bin: PathBuf = root().join("target/debug/phone-auth-emulator");
+        let mut cmd = Command::new(bin);
+        cmd.current_dir(root())
+            .args(["--port", "0", "--cors-origin", "*", "--quiet"])
+            .args(["--max-codes-per-number", "0", "--resend-cooldown", "1"]);
+        for n in TEST_NUMBERS {
+            cmd.arg("--test-number").arg(format!("{n}={TEST_CODE}"));
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the emulator: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no emulator stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines
+            .next()
+            .and_then(|l| l.ok())
+            .ok_or("the emulator printed nothing")?;
+        // Keep draining so the emulator never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .ok_or_else(|| format!("unexpected first emulator line: {first}"))?
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Emulator {
+            url,
+            _child: Kill(child),
+        })
+    }
 }
