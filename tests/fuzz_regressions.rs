@@ -24,7 +24,10 @@ fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file())
-                .filter(|p| p.file_name().is_some_and(|n| n != ".gitkeep" && n != "README.md"))
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n != ".gitkeep" && n != "README.md")
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -54,7 +57,10 @@ fn regressions_pass() {
 #[test]
 fn seeds_pass() {
     let n = replay("seeds");
-    assert!(n >= targets::TARGETS.len(), "every target has seeds ({n} files)");
+    assert!(
+        n >= targets::TARGETS.len(),
+        "every target has seeds ({n} files)"
+    );
 }
 
 #[test]
@@ -62,8 +68,8 @@ fn every_target_is_wired_up() {
     let manifest = fs::read_to_string(fuzz_dir().join("Cargo.toml")).unwrap();
     for (name, _) in targets::TARGETS {
         let bin = fuzz_dir().join("fuzz_targets").join(format!("{name}.rs"));
-        let source = fs::read_to_string(&bin)
-            .unwrap_or_else(|_| panic!("{} is missing", bin.display()));
+        let source =
+            fs::read_to_string(&bin).unwrap_or_else(|_| panic!("{} is missing", bin.display()));
         assert!(
             source.contains(&format!("phone_auth_fuzz::{name}(")),
             "{} does not call {name}",
@@ -74,8 +80,14 @@ fn every_target_is_wired_up() {
             "fuzz/Cargo.toml has no [[bin]] {name}"
         );
     }
-    let binaries = fs::read_dir(fuzz_dir().join("fuzz_targets")).unwrap().count();
-    assert_eq!(binaries, targets::TARGETS.len(), "a fuzz_targets/*.rs is not in TARGETS");
+    let binaries = fs::read_dir(fuzz_dir().join("fuzz_targets"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        binaries,
+        targets::TARGETS.len(),
+        "a fuzz_targets/*.rs is not in TARGETS"
+    );
 }
 
 #[test]
@@ -90,12 +102,15 @@ fn flows_have_configs() {
 }
 
 #[test]
-fn the_targets_catch_what_they_look_for() {
-    // A target is only useful if it can fail: a token whose Debug leaked would panic.
-    let ok = std::panic::catch_unwind(|| targets::token_decode(b"Bearer a.b.c"));
-    assert!(ok.is_ok());
+fn response_bytes_layout() {
+    // Status (2 bytes, 100 + n % 500), flags (content type, Retry-After), body.
     let response = targets::response(&[0x01, 0x2c, 0x04, b'{', b'}']);
     assert_eq!(response.status, 100 + 300);
     assert_eq!(response.body, b"{}");
-    assert_eq!(response.header("content-type"), Some("application/json; charset=utf-8"));
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    let limited = targets::response(&[0x01, 0x49, 0x5c]);
+    assert_eq!((limited.status, limited.retry_after()), (429, Some(5)));
 }

@@ -35,7 +35,9 @@ fn spawn(args: &[&str]) -> Emulator {
             let _ = tx.send(line);
         }
     });
-    let first = lines.recv_timeout(Duration::from_secs(60)).expect("a first line");
+    let first = lines
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a first line");
     let base = first
         .strip_prefix("phone-auth-emulator listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
@@ -46,7 +48,9 @@ fn spawn(args: &[&str]) -> Emulator {
 
 fn wait_for(lines: &mpsc::Receiver<String>, prefix: &str) -> String {
     loop {
-        let line = lines.recv_timeout(Duration::from_secs(10)).expect("the expected line");
+        let line = lines
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the expected line");
         if line.starts_with(prefix) {
             return line;
         }
@@ -63,10 +67,20 @@ async fn port_zero_banner_sms_lines_and_static_files() {
     std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
     std::fs::write(pkg.join("phone_auth.js"), "export {};").unwrap();
     std::fs::write(pkg.join("phone_auth_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let emu = spawn(&["--www", www.to_str().unwrap(), "--pkg", pkg.to_str().unwrap(), "--quiet"]);
+    let emu = spawn(&[
+        "--www",
+        www.to_str().unwrap(),
+        "--pkg",
+        pkg.to_str().unwrap(),
+        "--quiet",
+    ]);
     let http = reqwest::Client::new();
 
-    let r = http.get(format!("{}/__emulator/health", emu.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/__emulator/health", emu.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 
     let r = http
@@ -77,7 +91,9 @@ async fn port_zero_banner_sms_lines_and_static_files() {
         .unwrap();
     assert_eq!(r.status(), 201);
     let line = wait_for(&emu.lines, "SMS ");
-    let code = line.strip_prefix("SMS sso +491747707607 code ").expect("SMS line format");
+    let code = line
+        .strip_prefix("SMS sso +491747707607 code ")
+        .expect("SMS line format");
     assert_eq!(code.len(), 6);
 
     for (path, mime) in [
@@ -85,14 +101,26 @@ async fn port_zero_banner_sms_lines_and_static_files() {
         ("/pkg/phone_auth.js", "text/javascript"),
         ("/pkg/phone_auth_bg.wasm", "application/wasm"),
     ] {
-        let r = http.get(format!("{}{path}", emu.base)).send().await.unwrap();
+        let r = http
+            .get(format!("{}{path}", emu.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200, "{path}");
         let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
         assert!(ct.starts_with(mime), "{path}: {ct}");
     }
-    let r = http.get(format!("{}/pkg/../www/index.html", emu.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/pkg/../www/index.html", emu.base))
+        .send()
+        .await
+        .unwrap();
     assert_ne!(r.status(), 500);
-    let r = http.get(format!("{}/missing.js", emu.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/missing.js", emu.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     drop(emu);
     let _ = std::fs::remove_dir_all(&dir);

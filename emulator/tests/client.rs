@@ -14,7 +14,9 @@ use phone_auth::Error;
 use serde_json::json;
 
 fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 async fn send(http: reqwest::Client, req: HttpRequest) -> Result<HttpResponse, Error> {
@@ -26,14 +28,18 @@ async fn send(http: reqwest::Client, req: HttpRequest) -> Result<HttpResponse, E
     if let Some(body) = req.body {
         builder = builder.body(body);
     }
-    let res = builder.send().await.map_err(|e| Error::Network { message: e.to_string() })?;
+    let res = builder.send().await.map_err(|e| Error::Network {
+        message: e.to_string(),
+    })?;
     let status = res.status().as_u16();
     let headers: Vec<(String, String)> = res
         .headers()
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
-    let body = res.bytes().await.map_err(|e| Error::Network { message: e.to_string() })?;
+    let body = res.bytes().await.map_err(|e| Error::Network {
+        message: e.to_string(),
+    })?;
     let mut out = HttpResponse::new(status, body.to_vec());
     for (k, v) in headers {
         out = out.with_header(&k, &v);
@@ -76,7 +82,8 @@ async fn every_provider_signs_in_with_the_native_client() {
     let token = sign_in(&emu, arita, "+85268098227", "+85268098227").await;
     assert_eq!(jwt_claims(&token)["phone"], "+85268098227");
 
-    let monetha = provider(json!({"provider": "monetha", "baseUrl": emu.base, "deviceId": "test-device"}));
+    let monetha =
+        provider(json!({"provider": "monetha", "baseUrl": emu.base, "deviceId": "test-device"}));
     let token = sign_in(&emu, monetha.clone(), "+370 680 86090", "+37068086090").await;
     assert_eq!(jwt_claims(&token)["provider"], "monetha");
     let token = sign_in(&emu, monetha, "+37068086090", "+37068086090").await;

@@ -112,30 +112,76 @@ async fn a_restart_with_data_keeps_the_user_registered_and_tokens_valid() {
 
     let emu = start(cfg.clone()).await;
     let v = verify(&emu).await;
-    complete(&emu, "/mth/v1/users/signup", v["verification_token"].as_str().unwrap()).await;
+    complete(
+        &emu,
+        "/mth/v1/users/signup",
+        v["verification_token"].as_str().unwrap(),
+    )
+    .await;
     // An Arita sign-up too, to carry a token (and a revoked one) across the restart.
     let mut tokens = Vec::new();
     for _ in 0..2 {
         let nature = if tokens.is_empty() { 2 } else { 1 };
         let r = emu
-            .post("/app/auth/otp", json!({"nature": nature, "loginID": "+85268098227", "sendType": 0}))
+            .post(
+                "/app/auth/otp",
+                json!({"nature": nature, "loginID": "+85268098227", "sendType": 0}),
+            )
             .await;
         let otp_token = r.json()["data"]["otpToken"].as_str().unwrap().to_owned();
         let code: u64 = emu.code_for("+85268098227").await.parse().unwrap();
-        let path = if nature == 2 { "/app/auth/signup/verify" } else { "/app/auth/login/verify" };
-        let r = emu.post(path, json!({"otp": code, "otpToken": otp_token})).await;
-        tokens.push(format!("Bearer {}", r.json()["data"]["accessToken"].as_str().unwrap()));
+        let path = if nature == 2 {
+            "/app/auth/signup/verify"
+        } else {
+            "/app/auth/login/verify"
+        };
+        let r = emu
+            .post(path, json!({"otp": code, "otpToken": otp_token}))
+            .await;
+        tokens.push(format!(
+            "Bearer {}",
+            r.json()["data"]["accessToken"].as_str().unwrap()
+        ));
     }
-    let r = emu.call(Method::DELETE, "/app/auth/logout", None, &[("authorization", &tokens[1])]).await;
+    let r = emu
+        .call(
+            Method::DELETE,
+            "/app/auth/logout",
+            None,
+            &[("authorization", &tokens[1])],
+        )
+        .await;
     assert_eq!(r.json()["success"], true);
     emu.stop().await;
 
     let emu = start(cfg.clone()).await;
     assert_eq!(verify(&emu).await["is_registered"], true);
-    let r = emu.call(Method::GET, "/app/auth/info", None, &[("authorization", &tokens[0])]).await;
-    assert_eq!(r.status, StatusCode::OK, "the signing key and the token survived");
-    let r = emu.call(Method::GET, "/app/auth/info", None, &[("authorization", &tokens[1])]).await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "the revocation survived");
+    let r = emu
+        .call(
+            Method::GET,
+            "/app/auth/info",
+            None,
+            &[("authorization", &tokens[0])],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "the signing key and the token survived"
+    );
+    let r = emu
+        .call(
+            Method::GET,
+            "/app/auth/info",
+            None,
+            &[("authorization", &tokens[1])],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "the revocation survived"
+    );
     emu.stop().await;
 
     // Without --data, the next emulator knows nobody.

@@ -179,7 +179,7 @@ fn codes_are_compared_by_value_over_the_whole_length() {
 #[tokio::test]
 async fn tokens_are_checked_signature_issuer_and_expiry() {
     let mut cfg = config();
-    cfg.token_ttl = std::time::Duration::from_secs(1);
+    cfg.token_ttl = std::time::Duration::from_secs(2);
     let emu = start(cfg).await;
     emu.post("/sso/sms", json!({"telephone": "+491747707607"}))
         .await;
@@ -225,7 +225,7 @@ async fn tokens_are_checked_signature_issuer_and_expiry() {
             .status,
         StatusCode::UNAUTHORIZED
     );
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     assert_eq!(
         emu.call(Method::GET, "/sso/user", None, &[("authorization", &auth)])
             .await

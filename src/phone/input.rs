@@ -266,7 +266,7 @@ impl Tail {
             return false;
         };
         let n = self.digits;
-        (n <= 20 && !self.hash && eq_ignore_case(label, ";ext="))
+        (n <= 20 && !self.hash && strip_ci(label, ";ext=") == Some(""))
             || (n <= 20 && labelled(label, explicit_label))
             || (n <= 9 && labelled(label, ambiguous_label))
             || (n <= 6
@@ -276,11 +276,6 @@ impl Tail {
             || (n <= 15 && auto_dialling(label))
             || (n <= 9 && only_commas(label))
     }
-}
-
-fn eq_ignore_case(s: &str, lower: &str) -> bool {
-    s.chars().count() == lower.chars().count()
-        && s.chars().zip(lower.chars()).all(|(a, b)| same(a, b))
 }
 
 /// JavaScript's case-insensitive equality for a lower-case pattern letter.

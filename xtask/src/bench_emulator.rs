@@ -12,8 +12,12 @@ use crate::Result;
 /// (`0` disables a limit), so it measures the server rather than its refusals.
 const LIMIT_WORDS: [&str; 4] = ["cooldown", "per-number", "per-client", "rate-limit"];
 
-/// Builds the emulator in release mode and returns the binary.
+/// Builds the emulator in release mode and returns the binary. `PHONE_AUTH_EMULATOR_BIN`
+/// names another binary instead (e.g. an unstripped build for `perf`).
 pub fn build() -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("PHONE_AUTH_EMULATOR_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
     tools::run(command("cargo").current_dir(root()).args([
         "build",
         "--release",

@@ -10,7 +10,7 @@ function expectPlainWords(text) {
 }
 
 test('a wrong code shows an alert and a second try succeeds', async ({ page, emulator }) => {
-  const who = await requestCode(page, emulator.url, 'gizo');
+  const who = await requestCode(page, emulator.url, 'arita');
   const code = await codeFromInbox(page, who.e164);
   await page.getByLabel('Verification code').fill(wrongCodeFor(code));
   await page.getByRole('button', { name: 'Verify' }).click();

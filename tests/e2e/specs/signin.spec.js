@@ -31,7 +31,7 @@ for (const provider of Object.keys(PEOPLE)) {
 
 test('typing shows why a number is not a number yet', async ({ page, emulator }) => {
   await page.goto(`${emulator.url}/`);
-  await page.getByLabel('Phone number').fill('0174');
+  await page.getByLabel('Phone number').fill('12');
   await expect(page.locator('#phone-preview')).toContainText(/not a phone number yet/i);
   await page.getByRole('button', { name: 'Send code' }).click();
   await expect(page.getByRole('alert')).toContainText(/not a phone number/i);
@@ -47,8 +47,12 @@ test('keyboard only: tab order reaches every control and Enter submits', async (
     order.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim()));
   }
   expect(order.slice(1, 5)).toEqual(['provider', 'country', 'phone', 'send']);
+  // Choose SSO with the arrow keys on the closed select, then type the number.
+  await page.getByLabel('Provider').focus();
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByLabel('Provider')).toHaveValue('sso');
   await page.getByLabel('Phone number').focus();
-  await page.keyboard.type(PEOPLE.gizo.typed);
+  await page.keyboard.type(PEOPLE.sso.typed);
   await page.keyboard.press('Enter');
   await expect(page.getByLabel('Verification code')).toBeFocused();
 });
