@@ -22,7 +22,10 @@ fn local(key: &str) -> JsValue {
 fn local_storage_get(key: &str) -> Option<String> {
     let storage = get(&js_sys::global().into(), "localStorage");
     let get_item: js_sys::Function = get(&storage, "getItem").into();
-    get_item.call1(&storage, &key.into()).ok().and_then(|v| v.as_string())
+    get_item
+        .call1(&storage, &key.into())
+        .ok()
+        .and_then(|v| v.as_string())
 }
 
 #[wasm_bindgen_test]
@@ -48,7 +51,10 @@ async fn sign_out_in_one_client_signs_out_the_other() {
     let b = AuthClient::new(local(key)).expect("options");
     let listener = recorder();
     let _off = b.on_auth_state_change(listener.clone());
-    assert!(!wait(b.get_session()).await.expect("session").is_null(), "b shares a's session");
+    assert!(
+        !wait(b.get_session()).await.expect("session").is_null(),
+        "b shares a's session"
+    );
     wait(a.sign_out()).await.expect("signOut");
     assert!(local_storage_get(key).is_none(), "storage cleared");
     for _ in 0..50 {
@@ -57,7 +63,10 @@ async fn sign_out_in_one_client_signs_out_the_other() {
         }
         sleep(50.0).await;
     }
-    assert!(wait(b.get_session()).await.expect("session").is_null(), "b signed out");
+    assert!(
+        wait(b.get_session()).await.expect("session").is_null(),
+        "b signed out"
+    );
     sleep(20.0).await;
     let events: Vec<String> = Array::from(&get(&listener, "events"))
         .iter()
@@ -84,5 +93,7 @@ async fn sign_in_in_one_client_reaches_the_other() {
     assert_eq!(get_str(&got, "token"), get_str(&session, "token"));
     sleep(20.0).await;
     let events = Array::from(&get(&listener, "events"));
-    assert!(events.iter().any(|e| e.as_string().as_deref() == Some("SIGNED_IN")));
+    assert!(events
+        .iter()
+        .any(|e| e.as_string().as_deref() == Some("SIGNED_IN")));
 }

@@ -22,7 +22,8 @@ fn normalize_phone_has_every_form() {
     assert!(get(&p, "extension").is_null());
     let e = normalize_phone(&"call me".into(), &"DE".into()).expect_err("not a number");
     assert_eq!(code_of(&e), "invalid_phone");
-    let e = normalize_phone(&JsValue::from_f64(42.0), &JsValue::UNDEFINED).expect_err("not a string");
+    let e =
+        normalize_phone(&JsValue::from_f64(42.0), &JsValue::UNDEFINED).expect_err("not a string");
     assert_eq!(code_of(&e), "invalid_phone");
 }
 
@@ -50,7 +51,9 @@ fn bad_options_throw_invalid_config() {
         let e = AuthClient::new(obj(bad)).err().expect("refused");
         assert_eq!(code_of(&e), "invalid_config", "{bad}");
     }
-    let e = AuthClient::new(JsValue::from_str("sso")).err().expect("refused");
+    let e = AuthClient::new(JsValue::from_str("sso"))
+        .err()
+        .expect("refused");
     assert_eq!(code_of(&e), "invalid_config");
 }
 
@@ -67,7 +70,10 @@ async fn full_sign_in(provider: &str, phone: &str, extra: Option<(&str, JsValue)
     assert!(!token.is_empty());
     let map = get(&storage, "map");
     assert_eq!(js_sys::Map::from(map.clone()).size(), 1, "stored");
-    assert_eq!(wait(auth.get_token()).await.expect("token").as_string(), Some(token));
+    assert_eq!(
+        wait(auth.get_token()).await.expect("token").as_string(),
+        Some(token)
+    );
     wait(auth.sign_out()).await.expect("signOut");
     assert_eq!(js_sys::Map::from(map).size(), 0, "signOut clears storage");
     expect_code(auth.get_token(), "not_signed_in").await;
@@ -91,9 +97,21 @@ async fn sign_in_monetha() {
 #[wasm_bindgen_test]
 async fn sign_in_gizo_with_an_async_app_token() {
     let token = gizo_company_token().await;
-    let f = counter(&Closure::<dyn Fn() -> JsValue>::new(move || token.clone().into()).into_js_value().into());
-    full_sign_in("gizo", "+491705550104", Some(("appToken", f.clone().into()))).await;
-    assert!(get(&f, "count").as_f64().unwrap_or(0.0) >= 1.0, "appToken() was asked");
+    let f = counter(
+        &Closure::<dyn Fn() -> JsValue>::new(move || token.clone().into())
+            .into_js_value()
+            .into(),
+    );
+    full_sign_in(
+        "gizo",
+        "+491705550104",
+        Some(("appToken", f.clone().into())),
+    )
+    .await;
+    assert!(
+        get(&f, "count").as_f64().unwrap_or(0.0) >= 1.0,
+        "appToken() was asked"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -107,18 +125,34 @@ async fn a_new_client_restores_the_stored_session() {
     assert_eq!(get_str(&restored, "token"), get_str(&session, "token"));
     sleep(20.0).await;
     let events = Array::from(&get(&listener, "events"));
-    assert_eq!(events.get(0).as_string().as_deref(), Some("INITIAL_SESSION"));
-    assert_eq!(get_str(&Array::from(&get(&listener, "sessions")).get(0), "phone"), "+491705550105");
+    assert_eq!(
+        events.get(0).as_string().as_deref(),
+        Some("INITIAL_SESSION")
+    );
+    assert_eq!(
+        get_str(&Array::from(&get(&listener, "sessions")).get(0), "phone"),
+        "+491705550105"
+    );
 }
 
 /// Options signing in through a fake SSO whose token lives `lifetime` seconds, with the
 /// callback refresh strategy counting its calls.
 fn refresh_options(lifetime: f64, callback: &js_sys::Function) -> JsValue {
     let routes = obj("{}");
-    set(&routes, "/sso/sms", &Array::of2(&201.into(), &"{}".into()).into());
+    set(
+        &routes,
+        "/sso/sms",
+        &Array::of2(&201.into(), &"{}".into()).into(),
+    );
     let body = format!(r#"{{"token":"{}"}}"#, make_jwt(lifetime, "u1"));
-    set(&routes, "/sso/auth", &Array::of2(&201.into(), &body.into()).into());
-    let o = obj(r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":false}"#);
+    set(
+        &routes,
+        "/sso/auth",
+        &Array::of2(&201.into(), &body.into()).into(),
+    );
+    let o = obj(
+        r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":false}"#,
+    );
     set(&o, "fetch", &fake_fetch(&routes).into());
     let refresh = obj(r#"{"strategy":"callback"}"#);
     set(&refresh, "callback", callback);
@@ -142,11 +176,17 @@ async fn fifty_concurrent_get_token_calls_share_one_refresh() {
     sleep(1_200.0).await; // refresh is now due (61 s token, 60 s margin)
     let calls: Array = (0..50).map(|_| JsValue::from(auth.get_token())).collect();
     let tokens = wait(Promise::all(&calls)).await.expect("tokens");
-    assert_eq!(get(&callback, "count").as_f64(), Some(1.0), "exactly one refresh");
+    assert_eq!(
+        get(&callback, "count").as_f64(),
+        Some(1.0),
+        "exactly one refresh"
+    );
     let tokens = Array::from(&tokens);
     let t0 = tokens.get(0).as_string().expect("a token");
     assert_ne!(t0, get_str(&first, "token"), "the refreshed token");
-    assert!(tokens.iter().all(|t| t.as_string().as_deref() == Some(t0.as_str())));
+    assert!(tokens
+        .iter()
+        .all(|t| t.as_string().as_deref() == Some(t0.as_str())));
 }
 
 #[wasm_bindgen_test]
@@ -165,9 +205,15 @@ async fn auto_refresh_runs_before_expiry() {
     }
     sleep(50.0).await;
     auth.stop_auto_refresh();
-    assert_eq!(get(&callback, "count").as_f64(), Some(1.0), "refreshed once, 2 s in");
+    assert_eq!(
+        get(&callback, "count").as_f64(),
+        Some(1.0),
+        "refreshed once, 2 s in"
+    );
     let events = Array::from(&get(&listener, "events"));
-    assert!(events.iter().any(|e| e.as_string().as_deref() == Some("TOKEN_REFRESHED")));
+    assert!(events
+        .iter()
+        .any(|e| e.as_string().as_deref() == Some("TOKEN_REFRESHED")));
 }
 
 #[wasm_bindgen_test]
@@ -177,7 +223,9 @@ async fn error_paths_map_to_codes() {
     expect_code(auth.get_token(), "not_signed_in").await;
     expect_code(auth.request_code("abc".into()), "invalid_phone").await;
     expect_code(auth.request_code(JsValue::NULL), "invalid_phone").await;
-    wait(auth.request_code("+491705550108".into())).await.expect("code sent");
+    wait(auth.request_code("+491705550108".into()))
+        .await
+        .expect("code sent");
     expect_code(auth.verify("12".into()), "invalid_code").await;
     let info = expect_code(auth.verify("111111".into()), "invalid_code").await;
     assert_eq!(get(&info, "status").as_f64(), Some(422.0));
@@ -187,28 +235,44 @@ async fn error_paths_map_to_codes() {
     expect_code(gizo.request_code("+491705550108".into()), "unauthorized").await;
 
     // Nothing listens on port 9: a network error.
-    let o = obj(r#"{"provider":"sso","baseUrl":"http://127.0.0.1:9","storage":"memory","autoRefresh":false}"#);
+    let o = obj(
+        r#"{"provider":"sso","baseUrl":"http://127.0.0.1:9","storage":"memory","autoRefresh":false}"#,
+    );
     let offline = AuthClient::new(o).expect("options");
     expect_code(offline.request_code("+491705550108".into()), "network").await;
 
     let fake = |route: JsValue, timeout: f64| {
         let routes = obj("{}");
         set(&routes, "/sso/sms", &route);
-        let o = obj(r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","autoRefresh":false}"#);
+        let o = obj(
+            r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","autoRefresh":false}"#,
+        );
         set(&o, "fetch", &fake_fetch(&routes).into());
         set(&o, "timeoutMs", &timeout.into());
         AuthClient::new(o).expect("options")
     };
     let hung = fake("hang".into(), 200.0);
     expect_code(hung.request_code("+491705550108".into()), "timeout").await;
-    let html = Array::of3(&502.into(), &"<html>Bad gateway</html>".into(), &obj(r#"{"content-type":"text/html"}"#));
-    expect_code(fake(html.into(), 1000.0).request_code("+491705550108".into()), "malformed_response").await;
+    let html = Array::of3(
+        &502.into(),
+        &"<html>Bad gateway</html>".into(),
+        &obj(r#"{"content-type":"text/html"}"#),
+    );
+    expect_code(
+        fake(html.into(), 1000.0).request_code("+491705550108".into()),
+        "malformed_response",
+    )
+    .await;
     let limited = Array::of3(
         &429.into(),
         &r#"{"message":"slow down"}"#.into(),
         &obj(r#"{"content-type":"application/json","retry-after":"7"}"#),
     );
-    let info = expect_code(fake(limited.into(), 1000.0).request_code("+491705550108".into()), "rate_limited").await;
+    let info = expect_code(
+        fake(limited.into(), 1000.0).request_code("+491705550108".into()),
+        "rate_limited",
+    )
+    .await;
     assert_eq!(get(&info, "retryAfter").as_f64(), Some(7.0));
 }
 
@@ -216,7 +280,12 @@ async fn error_paths_map_to_codes() {
 async fn concurrent_calls_never_trip_recursive_use() {
     let auth = AuthClient::new(emulator_options("sso", &memory_adapter())).expect("options");
     let calls: Array = (0..20)
-        .flat_map(|_| [JsValue::from(auth.get_session()), JsValue::from(auth.get_token())])
+        .flat_map(|_| {
+            [
+                JsValue::from(auth.get_session()),
+                JsValue::from(auth.get_token()),
+            ]
+        })
         .collect();
     let settled = wait(Promise::all_settled(&calls)).await.expect("settled");
     for r in Array::from(&settled).iter() {

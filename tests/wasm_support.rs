@@ -149,8 +149,16 @@ pub async fn gizo_company_token() -> String {
     .await
     .expect("access-token");
     let t = get_str(&v, "token");
-    let t = if t.is_empty() { get_str(&v, "accessToken") } else { t };
-    let t = if t.is_empty() { get_str(&v, "access_token") } else { t };
+    let t = if t.is_empty() {
+        get_str(&v, "accessToken")
+    } else {
+        t
+    };
+    let t = if t.is_empty() {
+        get_str(&v, "access_token")
+    } else {
+        t
+    };
     assert!(!t.is_empty(), "no token in the access-token response");
     t
 }

@@ -99,7 +99,6 @@ impl Plan {
             && self.types.split(' ').any(|t| {
                 let (pattern, lengths) = t.split_once(';').unwrap_or((t, self.lengths));
                 !pattern.is_empty()
-                    && check_length(lengths, national.len()) == Length::Possible
                     && lengths.split(',').any(|l| l.parse() == Ok(national.len()))
                     && matches_entirely(pattern, national)
             })

@@ -117,8 +117,14 @@ fn calling_code_without_plus() {
     // Taken as the calling code only when the rest is a national number and the whole
     // is not (or is too long): 49 30… is, 49 174… is itself a valid German number.
     assert_eq!(e164("4930 1234567", Some("DE")), Ok("+49301234567".into()));
-    assert_eq!(e164("49 1747707607", Some("DE")), Ok("+49491747707607".into()));
-    assert_eq!(e164("1 201 555 0123", Some("US")), Ok("+12015550123".into()));
+    assert_eq!(
+        e164("49 1747707607", Some("DE")),
+        Ok("+49491747707607".into())
+    );
+    assert_eq!(
+        e164("1 201 555 0123", Some("US")),
+        Ok("+12015550123".into())
+    );
 }
 
 #[test]

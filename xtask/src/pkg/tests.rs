@@ -101,7 +101,14 @@ fn page_in_chromium(work: &Path, api: &str) -> Result {
     let mut preview = Kill(
         command("npx")
             .current_dir(work)
-            .args(["vite", "preview", "--strictPort", "--host", "127.0.0.1", "--port"])
+            .args([
+                "vite",
+                "preview",
+                "--strictPort",
+                "--host",
+                "127.0.0.1",
+                "--port",
+            ])
             .arg(port.to_string())
             .stdout(Stdio::null())
             .spawn()
@@ -140,7 +147,9 @@ fn page_in_chromium(work: &Path, api: &str) -> Result {
             eprintln!("the page worked: {}", expect.join(" / "));
             Ok(())
         }
-        Some(missing) => Err(format!("the Vite page did not show {missing:?}; its DOM:\n{last}")),
+        Some(missing) => Err(format!(
+            "the Vite page did not show {missing:?}; its DOM:\n{last}"
+        )),
     }
 }
 
