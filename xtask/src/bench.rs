@@ -23,7 +23,6 @@ use serde_json::Value;
 use crate::tools::{self, command, root};
 use crate::Result;
 
-#[allow(unused_imports)] // run by `cargo xtask test` (wired in test.rs by the coordinator)
 pub use adversarial::adversarial;
 pub use emulator::Emulator;
 

@@ -9,7 +9,6 @@ use crate::Result;
 
 use super::emulator::{self, Emulator};
 
-#[allow(dead_code)] // run by `cargo xtask test` (wired in test.rs by the coordinator)
 /// Builds the package and the emulator, then runs `tests/adversarial/adversarial.mjs`.
 pub fn adversarial() -> Result {
     let pkg = super::package()?;
