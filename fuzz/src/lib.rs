@@ -26,8 +26,11 @@ use phone_auth::secret::{OtpCode, Secret};
 use phone_auth::session::{self, Machine, Snapshot};
 use phone_auth::token::{SessionToken, Token};
 
+/// A target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the name of its `fuzz_targets/<name>.rs` and regression folder).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("phone_parse", phone_parse),
     ("token_decode", token_decode),
     ("gizo_responses", gizo_responses),

@@ -90,6 +90,8 @@ pub trait Flow {
 /// A provider and its configuration; JS passes it as an object tagged by `provider`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "provider", rename_all = "lowercase")]
+// A custom description is large (endpoint templates); a config is built once per client.
+#[allow(clippy::large_enum_variant)]
 pub enum ProviderConfig {
     /// GIZO.
     Gizo(gizo::Config),

@@ -57,8 +57,17 @@ fn refresh_is_due_a_margin_before_the_token_lifetime_whatever_the_device_clock()
 
 #[test]
 fn a_refresh_that_fails_by_network_keeps_the_session_and_backs_off() {
-    let config = Config { refresh_margin_secs: 600, ..strategy(RefreshStrategy::ProviderNative) };
-    let mut m = machine_with(Fake { refresh: true, ..Fake::default() }, config);
+    let config = Config {
+        refresh_margin_secs: 600,
+        ..strategy(RefreshStrategy::ProviderNative)
+    };
+    let mut m = machine_with(
+        Fake {
+            refresh: true,
+            ..Fake::default()
+        },
+        config,
+    );
     let first = jwt_at(T0 / 1000, 3600, "u1");
     sign_in(&mut m, T0, &first);
     let mut now = T0 + HOUR - 600_000;

@@ -10,7 +10,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
-use super::driver::{js_err, session_js, Inner, JsClock, JsTransport};
+use super::driver::{js_err, session_js, Inner, JsClock, JsTransport, Settings};
 use super::options::Options;
 use super::{error, host, json};
 use crate::client::{Client, Clock};
@@ -57,14 +57,16 @@ impl AuthClient {
                 }
             });
         }
-        let mut inner = Inner::new(core, store, kind, o.storage_key);
-        if let Some(i) = Rc::get_mut(&mut inner) {
-            i.lock_timeout_ms = o.lock_timeout_ms;
-            i.app_token_fn = o.app_token_fn;
-            i.allow_client_secret = o.allow_client_secret;
-            i.fetch = o.fetch;
-            i.strategy = o.config.refresh;
-        }
+        // The settings go in before the state is shared (the core's event listener holds
+        // a weak reference from the start, so the `Rc` is never uniquely owned after).
+        let settings = Settings {
+            lock_timeout_ms: o.lock_timeout_ms,
+            app_token_fn: o.app_token_fn,
+            allow_client_secret: o.allow_client_secret,
+            fetch: o.fetch,
+            strategy: o.config.refresh,
+        };
+        let inner = Inner::new(core, store, kind, o.storage_key, settings);
         let me = Rc::clone(&inner);
         let ready = future_to_promise(async move {
             me.restore().await;

@@ -87,6 +87,15 @@ impl Clock for JsClock {
 /// The core client as the wasm layer uses it.
 pub type Core = Client<JsTransport, JsClock>;
 
+/// The per-client settings [`Inner::new`] takes (fixed before the state is shared).
+pub struct Settings {
+    pub lock_timeout_ms: f64,
+    pub app_token_fn: Option<Function>,
+    pub allow_client_secret: bool,
+    pub fetch: JsValue,
+    pub strategy: RefreshStrategy,
+}
+
 /// Everything an `AuthClient` holds (shared by its pending promises).
 pub struct Inner {
     pub core: Core,
@@ -116,17 +125,30 @@ pub struct Inner {
 
 impl Inner {
     /// A new driver around `core` (listens to its events).
-    pub fn new(core: Core, store: JsValue, storage_kind: String, key: String) -> Rc<Inner> {
+    pub fn new(
+        core: Core,
+        store: JsValue,
+        storage_kind: String,
+        key: String,
+        settings: Settings,
+    ) -> Rc<Inner> {
+        let Settings {
+            lock_timeout_ms,
+            app_token_fn,
+            allow_client_secret,
+            fetch,
+            strategy,
+        } = settings;
         let inner = Rc::new(Inner {
             core,
             store,
             storage_kind,
             key,
-            lock_timeout_ms: 5_000.0,
-            app_token_fn: None,
-            allow_client_secret: false,
-            fetch: JsValue::UNDEFINED,
-            strategy: RefreshStrategy::Reverify,
+            lock_timeout_ms,
+            app_token_fn,
+            allow_client_secret,
+            fetch,
+            strategy,
             ready: RefCell::new(None),
             written: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),

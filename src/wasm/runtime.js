@@ -28,17 +28,26 @@ export function toAuthError(e, code) {
 
 const g = () => globalThis;
 
+/** The largest delay `setTimeout` accepts (2^31 − 1 ms); longer ones fire at once in Node. */
+const MAX_DELAY = 2147483647;
+
+/** A timer delay in `[0, MAX_DELAY]` (NaN and negatives become 0). */
+function delay(ms) {
+  const n = Number(ms);
+  return n > 0 ? Math.min(n, MAX_DELAY) : 0;
+}
+
 export function nowMs() {
   return Date.now();
 }
 
 export function sleep(ms) {
-  return new Promise((r) => g().setTimeout(r, ms));
+  return new Promise((r) => g().setTimeout(r, delay(ms)));
 }
 
 /** Starts a timer; returns its id. */
 export function setTimer(ms, f) {
-  return g().setTimeout(f, ms);
+  return g().setTimeout(f, delay(ms));
 }
 
 export function clearTimer(id) {
@@ -62,7 +71,7 @@ export async function httpSend(fetchFn, method, url, headers, body, timeoutMs) {
   const timer = g().setTimeout(() => {
     timedOut = true;
     if (ctl) ctl.abort();
-  }, timeoutMs);
+  }, delay(timeoutMs));
   try {
     const init = { method, headers: h };
     if (body != null) init.body = body;
@@ -187,7 +196,7 @@ export async function withLock(name, timeoutMs, f) {
   if (!locks || typeof locks.request !== 'function') return [false, await f()];
   const AC = g().AbortController;
   const ctl = new AC();
-  const timer = g().setTimeout(() => ctl.abort(), timeoutMs);
+  const timer = g().setTimeout(() => ctl.abort(), delay(timeoutMs));
   try {
     return await locks.request(name, { signal: ctl.signal }, async () => {
       g().clearTimeout(timer);

@@ -64,7 +64,9 @@ pub fn run(args: &[String]) -> Result {
         step("wasm tests (Chromium, Node) and package", &mut || {
             crate::pkg::test()
         })?;
-        step("adversarial (Node package)", &mut || crate::bench::adversarial())?;
+        step("adversarial (Node package)", &mut || {
+            crate::bench::adversarial()
+        })?;
         step("browser end-to-end", &mut || crate::demo::test_e2e())?;
         step("bench --quick", &mut || {
             crate::bench::run(&["--quick".to_owned()])

@@ -26,13 +26,22 @@ fn verify_input() -> VerifyInput {
     }
 }
 
+/// Path, request, method, headers, body.
+type Case<'a> = (
+    &'a str,
+    HttpRequest,
+    Method,
+    &'a [(&'a str, &'a str)],
+    Option<&'a str>,
+);
+
 #[test]
 fn requests_are_built_as_the_seed_shows() {
     let c = cfg();
     let token = Secret::new("user.token");
     let pw = Secret::new("gdfhdjo33");
     let verify_body = format!(r#"{{"otp":37695,"otpToken":"{OTP_TOKEN}"}}"#);
-    let cases: Vec<(&str, HttpRequest, Method, &[(&str, &str)], Option<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "account/check",
             build_account_check(

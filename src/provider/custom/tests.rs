@@ -21,9 +21,11 @@ fn description_deserialises_from_camel_case_and_validates() {
     );
 }
 
+type Mutation = fn(&mut Description);
+
 #[test]
 fn invalid_descriptions_have_typed_errors() {
-    let cases: Vec<(fn(&mut Description), DescriptionError)> = vec![
+    let cases: Vec<(Mutation, DescriptionError)> = vec![
         (|d| d.name = "Acme Inc".into(), DescriptionError::Name),
         (|d| d.base_url = "ftp://x".into(), DescriptionError::BaseUrl),
         (

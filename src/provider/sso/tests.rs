@@ -27,6 +27,15 @@ fn sso(status: u16, body: &str) -> HttpResponse {
 
 const TEL: &str = "+491747707607";
 
+/// Path, request, method, headers, body.
+type Case<'a> = (
+    &'a str,
+    HttpRequest,
+    Method,
+    &'a [(&'a str, &'a str)],
+    Option<&'a str>,
+);
+
 #[test]
 fn requests_are_built_as_the_seed_shows() {
     let c = cfg();
@@ -41,7 +50,7 @@ fn requests_are_built_as_the_seed_shows() {
         dataprotection: Some(true),
         push_token: Some("push".into()),
     };
-    let cases: Vec<(&str, HttpRequest, Method, &[(&str, &str)], Option<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "sms",
             build_sms(
