@@ -164,3 +164,45 @@ fn extra_cases_match_the_oracle() {
             .join("\n")
     );
 }
+
+/// Parse speed on the corpus inputs: `cargo test --release -p phone-auth --test
+/// phone_corpus -- --ignored --nocapture parse_speed` (prints ns per parse).
+#[test]
+#[ignore = "benchmark; run in release"]
+fn parse_speed() {
+    let mut inputs: Vec<(String, Option<String>)> = Vec::new();
+    for file in corpus_files() {
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let cases: Vec<Value> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for row in &cases {
+            if let Some(input) = field(row, "input") {
+                inputs.push((
+                    input.to_owned(),
+                    field(row, "defaultCountry").map(str::to_owned),
+                ));
+            }
+        }
+    }
+    let rounds = 200;
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            for (input, region) in &inputs {
+                let _ = std::hint::black_box(PhoneNumber::parse(
+                    std::hint::black_box(input),
+                    region.as_deref(),
+                ));
+            }
+        }
+        let ns = start.elapsed().as_nanos() as f64 / (rounds * inputs.len()) as f64;
+        best = best.min(ns);
+    }
+    println!(
+        "PhoneNumber::parse: {best:.0} ns/parse (best of 5, {} inputs × {rounds})",
+        inputs.len()
+    );
+    assert!(best.is_finite());
+}

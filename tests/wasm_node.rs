@@ -172,8 +172,11 @@ fn new_token_callback() -> js_sys::Function {
 #[wasm_bindgen_test]
 async fn fifty_concurrent_get_token_calls_share_one_refresh() {
     let callback = new_token_callback();
-    let (auth, first) = sign_in(refresh_options(61.0, &callback), "+491705550106").await;
-    sleep(1_200.0).await; // refresh is now due (61 s token, 60 s margin)
+    // A 4 s token (3–4 s left, whole-second `exp`) is due half-way through its life (the
+    // 60 s margin is capped at half the lifetime): after 1.5–2 s, before it expires.
+    let (auth, first) = sign_in(refresh_options(4.0, &callback), "+491705550106").await;
+    assert_eq!(get(&callback, "count").as_f64(), Some(0.0), "not due yet");
+    sleep(2_200.0).await;
     let calls: Array = (0..50).map(|_| JsValue::from(auth.get_token())).collect();
     let tokens = wait(Promise::all(&calls)).await.expect("tokens");
     assert_eq!(
@@ -192,7 +195,7 @@ async fn fifty_concurrent_get_token_calls_share_one_refresh() {
 #[wasm_bindgen_test]
 async fn auto_refresh_runs_before_expiry() {
     let callback = new_token_callback();
-    let o = refresh_options(62.0, &callback);
+    let o = refresh_options(4.0, &callback); // due 1.5–2 s in (see above)
     set(&o, "autoRefresh", &JsValue::TRUE);
     let (auth, _) = sign_in(o, "+491705550107").await;
     let listener = recorder();
@@ -208,7 +211,7 @@ async fn auto_refresh_runs_before_expiry() {
     assert_eq!(
         get(&callback, "count").as_f64(),
         Some(1.0),
-        "refreshed once, 2 s in"
+        "refreshed once, about 2 s in"
     );
     let events = Array::from(&get(&listener, "events"));
     assert!(events

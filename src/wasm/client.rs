@@ -237,25 +237,8 @@ impl AuthClient {
     /// `online`). On by default where there is a `document`.
     #[wasm_bindgen(js_name = startAutoRefresh)]
     pub fn start_auto_refresh(&self) {
-        let generation = self.inner.auto_generation.get().wrapping_add(1);
-        self.inner.auto_generation.set(generation);
-        let inner = Rc::clone(&self.inner);
-        spawn_local(async move {
-            inner.ready().await;
-            while inner.auto_generation.get() == generation {
-                let now = JsClock.now();
-                let wait = inner
-                    .core
-                    .next_timeout()
-                    .map_or(30_000, |at| at.saturating_sub(now))
-                    .clamp(10, 30_000);
-                JsClock.sleep(wait).await;
-                if inner.auto_generation.get() != generation {
-                    break;
-                }
-                tick(&inner).await;
-            }
-        });
+        self.inner.auto_on.set(true);
+        restart_auto_refresh(&self.inner);
         let weak = Rc::downgrade(&self.inner);
         let wake = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = weak.upgrade() {
@@ -272,6 +255,7 @@ impl AuthClient {
     /// Stops the background refresh (React Native: call it when the app goes to background).
     #[wasm_bindgen(js_name = stopAutoRefresh)]
     pub fn stop_auto_refresh(&self) {
+        self.inner.auto_on.set(false);
         self.inner
             .auto_generation
             .set(self.inner.auto_generation.get().wrapping_add(1));
@@ -313,6 +297,30 @@ impl AuthClient {
             let _ = stop.call0(&JsValue::NULL);
         }
     }
+}
+
+/// (Re)starts the background refresh loop; an older loop ends at its next wake-up. The
+/// driver calls it whenever a new token arrives, so the loop sleeps until the new timer.
+pub(super) fn restart_auto_refresh(inner: &Rc<Inner>) {
+    let generation = inner.auto_generation.get().wrapping_add(1);
+    inner.auto_generation.set(generation);
+    let inner = Rc::clone(inner);
+    spawn_local(async move {
+        inner.ready().await;
+        while inner.auto_generation.get() == generation {
+            let now = JsClock.now();
+            let wait = inner
+                .core
+                .next_timeout()
+                .map_or(30_000, |at| at.saturating_sub(now))
+                .clamp(10, 30_000);
+            JsClock.sleep(wait).await;
+            if inner.auto_generation.get() != generation {
+                break;
+            }
+            tick(&inner).await;
+        }
+    });
 }
 
 /// Fires due timers (refresh, expiry) under the cross-tab lock.

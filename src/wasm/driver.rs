@@ -119,6 +119,8 @@ pub struct Inner {
     syncing: Cell<bool>,
     was_signed_in: Cell<bool>,
     pub auto_generation: Cell<u32>,
+    /// Whether auto-refresh is on (a new token restarts its loop).
+    pub auto_on: Cell<bool>,
     pub stops: RefCell<Vec<Function>>,
     pub wake_stop: RefCell<Option<Function>>,
 }
@@ -159,6 +161,7 @@ impl Inner {
             syncing: Cell::new(false),
             was_signed_in: Cell::new(false),
             auto_generation: Cell::new(0),
+            auto_on: Cell::new(false),
             stops: RefCell::new(Vec::new()),
             wake_stop: RefCell::new(None),
         });
@@ -179,6 +182,13 @@ impl Inner {
     }
 
     fn on_core_event(self: &Rc<Self>, event: &Event) {
+        let new_token = matches!(
+            event,
+            Event::SignedIn(_) | Event::TokenRefreshed(_) | Event::InitialSession(Some(_))
+        );
+        if new_token && self.auto_on.get() {
+            super::client::restart_auto_refresh(self);
+        }
         let signed_in = |s: &Option<Session>| s.is_some();
         match event {
             Event::InitialSession(s) if self.syncing.get() => {
@@ -279,6 +289,11 @@ impl Inner {
         let Ok(stored) = self.read_store().await else {
             return;
         };
+        // Unchanged since this client last read or wrote it: nothing from another tab
+        // (and never the echo of our own write, which may land after a sign-out).
+        if stored == *self.written.borrow() {
+            return;
+        }
         let ours = self.core.snapshot();
         if stored == ours {
             return;
