@@ -261,8 +261,20 @@ async fn error_paths_map_to_codes() {
         &"<html>Bad gateway</html>".into(),
         &obj(r#"{"content-type":"text/html"}"#),
     );
-    expect_code(
+    let info = expect_code(
         fake(html.into(), 1000.0).request_code("+491705550108".into()),
+        "server",
+    )
+    .await;
+    assert_eq!(get(&info, "status").as_f64(), Some(502.0));
+    // A success status whose body is not the documented JSON.
+    let garbled = Array::of3(
+        &201.into(),
+        &"<html>Welcome to the captive portal</html>".into(),
+        &obj(r#"{"content-type":"text/html"}"#),
+    );
+    expect_code(
+        fake(garbled.into(), 1000.0).request_code("+491705550108".into()),
         "malformed_response",
     )
     .await;

@@ -178,7 +178,7 @@ fn is_viable(s: &str) -> bool {
         }
     }
     let body = s.strip_prefix(is_plus).unwrap_or(s);
-    let tail = Tail::of(body);
+    let tail = Tail::of(body).filter(|_| may_have_extension(body));
     let mut digits = 0;
     for (i, c) in body.char_indices() {
         if digits >= 3 && tail.is_some_and(|t| t.extension_at(body, i)) {
@@ -203,13 +203,15 @@ fn is_viable_start(s: &str) -> bool {
 }
 
 fn split_extension(number: Cow<'_, str>) -> Extracted<'_> {
-    let found = Tail::of(&number).and_then(|tail| {
-        let at = number
-            .char_indices()
-            .map(|(i, _)| i)
-            .find(|&i| tail.extension_at(&number, i))?;
-        Some((at, tail))
-    });
+    let found = Tail::of(&number)
+        .filter(|_| may_have_extension(&number))
+        .and_then(|tail| {
+            let at = number
+                .char_indices()
+                .map(|(i, _)| i)
+                .find(|&i| tail.extension_at(&number, i))?;
+            Some((at, tail))
+        });
     let Some((at, tail)) = found else {
         return Extracted {
             number,
@@ -278,12 +280,26 @@ impl Tail {
     }
 }
 
-/// JavaScript's case-insensitive equality for a lower-case pattern letter.
-fn same(c: char, lower: char) -> bool {
-    c == lower || {
-        let mut up = lower.to_uppercase();
-        up.next() == Some(c) && up.next().is_none()
-    }
+/// Whether `s` has a character an extension label needs: a letter (any non-ASCII
+/// character counts, for the full-width and Cyrillic labels), `#`, `~`, `;` or `,`.
+/// Numbers without one (the common case) skip the extension search.
+fn may_have_extension(s: &str) -> bool {
+    s.bytes()
+        .any(|b| b.is_ascii_alphabetic() || !b.is_ascii() || matches!(b, b'#' | b'~' | b';' | b','))
+}
+
+/// The upper-case form of a lower-case label letter (ASCII, full-width, Cyrillic, `ó`);
+/// other characters are their own upper case.
+fn upper(lower: char) -> char {
+    let shift = match lower {
+        'a'..='z'
+        | '\u{00E0}'..='\u{00F6}'
+        | '\u{00F8}'..='\u{00FE}'
+        | '\u{0430}'..='\u{044F}'
+        | '\u{FF41}'..='\u{FF5A}' => 0x20,
+        _ => 0,
+    };
+    char::from_u32(u32::from(lower) - shift).unwrap_or(lower)
 }
 
 /// Consumes the longest prefix of `s` whose chars satisfy `f`.
@@ -303,15 +319,26 @@ fn labelled(s: &str, label: fn(&str) -> Option<&str>) -> bool {
     label(s).is_some_and(after_label)
 }
 
+/// `s` without a prefix equal to `lower` up to case (JavaScript's `/i` for these
+/// labels): ASCII bytes compared directly, other characters against their upper case.
 fn strip_ci<'a>(s: &'a str, lower: &str) -> Option<&'a str> {
-    let mut it = s.char_indices();
+    if lower.is_ascii() {
+        let head = s.as_bytes().get(..lower.len())?;
+        return if head.eq_ignore_ascii_case(lower.as_bytes()) {
+            s.get(lower.len()..)
+        } else {
+            None
+        };
+    }
+    let mut rest = s;
     for l in lower.chars() {
-        let (_, c) = it.next()?;
-        if !same(c, l) {
+        let c = rest.chars().next()?;
+        if c != l && c != upper(l) {
             return None;
         }
+        rest = rest.get(c.len_utf8()..)?;
     }
-    Some(it.next().map_or("", |(i, _)| s.get(i..).unwrap_or("")))
+    Some(rest)
 }
 
 /// `e?xt(?:ensi(?:o\u0301?|ó))?n?|ｅ?ｘｔｎ?|доб|anexo`, case-insensitively.

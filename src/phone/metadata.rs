@@ -8,6 +8,8 @@
 //! prefix for parsing and its transform rule (`$1`), the leading-digits pattern, and,
 //! only for regions told apart by validation, their number-type patterns.
 
+use std::sync::OnceLock;
+
 use super::data::{CALLING_CODES, REGIONS};
 use super::pattern::matches_entirely;
 
@@ -55,15 +57,12 @@ impl Plan {
 
     /// The plan of a region (`"DE"`) or non-geographic entity (`"800"`).
     pub fn by_id(id: &str) -> Option<Plan> {
-        let i = REGIONS
-            .binary_search_by(|r| r.split(' ').next().unwrap_or("").cmp(id))
-            .ok()?;
-        Plan::from_record(REGIONS.get(i)?)
+        find_plan(&tables().plans, id)
     }
 
     /// The main plan of a calling code (its first region, or its non-geographic entity).
     pub fn by_calling_code(cc: u16) -> Option<Plan> {
-        Plan::by_id(regions_of(cc)?.split(' ').next()?)
+        plans_of(cc)?.first().copied()
     }
 
     /// Whether this is a region (not a non-geographic entity such as `+800`).
@@ -131,6 +130,44 @@ fn check_length(lengths: &str, len: usize) -> Length {
     }
 }
 
+/// The table's records parsed once: what every parse would otherwise split again.
+struct Tables {
+    /// Every plan, sorted by id like `REGIONS`.
+    plans: Vec<Plan>,
+    /// Every calling code (sorted, like `CALLING_CODES`) with its plans, main first.
+    by_code: Vec<(u16, Vec<Plan>)>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let plans: Vec<Plan> = REGIONS
+            .iter()
+            .filter_map(|r| Plan::from_record(r))
+            .collect();
+        let by_code = CALLING_CODES
+            .iter()
+            .map(|&(cc, ids)| {
+                let of_code = ids.split(' ').filter_map(|id| find_plan(&plans, id));
+                (cc, of_code.collect())
+            })
+            .collect();
+        Tables { plans, by_code }
+    })
+}
+
+fn find_plan(plans: &[Plan], id: &str) -> Option<Plan> {
+    let i = plans.binary_search_by(|p| p.id.cmp(id)).ok()?;
+    plans.get(i).copied()
+}
+
+/// The plans of a calling code, main first.
+fn plans_of(cc: u16) -> Option<&'static [Plan]> {
+    let by_code = &tables().by_code;
+    let i = by_code.binary_search_by_key(&cc, |&(c, _)| c).ok()?;
+    by_code.get(i).map(|(_, plans)| plans.as_slice())
+}
+
 /// The region ids of a calling code, main first (`"US AG AI …"`), or the
 /// non-geographic entity's id.
 pub(crate) fn regions_of(cc: u16) -> Option<&'static str> {
@@ -143,13 +180,10 @@ pub(crate) fn regions_of(cc: u16) -> Option<&'static str> {
 /// leading digits start the number or, for regions without leading digits, whose
 /// number types match it. `None` for non-geographic codes and when nothing matches.
 pub(crate) fn region_for(cc: u16, national: &[u8]) -> Option<Plan> {
-    let ids = regions_of(cc)?;
-    let mut regions = ids
-        .split(' ')
-        .filter_map(Plan::by_id)
-        .filter(Plan::is_region);
+    let plans = plans_of(cc)?;
+    let mut regions = plans.iter().copied().filter(Plan::is_region);
     let first = regions.next()?;
-    if !ids.contains(' ') {
+    if plans.len() == 1 {
         return Some(first);
     }
     core::iter::once(first).chain(regions).find(|plan| {

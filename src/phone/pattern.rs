@@ -112,11 +112,34 @@ impl<'a> Matcher<'a> {
         match self.pat.get(pi) {
             None | Some(b'|' | b')') => k(s),
             Some(b'$') => s == self.input.len() && self.seq(pi + 1, s, k),
-            Some(_) => {
+            Some(&first) => {
                 let atom_end = self.atom_end(pi);
                 let (min, max, next) = self.quantifier(atom_end);
-                self.repeat(pi, min, max, 0, s, &mut |s2| self.seq(next, s2, k))
+                if first == b'(' {
+                    return self.repeat(pi, min, max, 0, s, &mut |s2| self.seq(next, s2, k));
+                }
+                // One byte per iteration: count the greedy run, then give back one at a
+                // time (what `repeat` does, without a continuation per byte).
+                let rest = self.input.get(s..).unwrap_or_default();
+                let run = rest
+                    .iter()
+                    .take(usize::from(max))
+                    .take_while(|&&c| self.byte_matches(pi, c))
+                    .count();
+                (usize::from(min)..=run)
+                    .rev()
+                    .any(|n| self.seq(next, s + n, &mut *k))
             }
+        }
+    }
+
+    /// Whether the one-byte atom (`\d`, a class or a literal) at `pi` matches `c`.
+    fn byte_matches(&self, pi: usize, c: u8) -> bool {
+        match self.pat.get(pi) {
+            Some(b'[') => self.class_contains(pi + 1, c),
+            Some(b'\\') => self.pat.get(pi + 1) == Some(&b'd') && c.is_ascii_digit(),
+            Some(&lit) => c == lit,
+            None => false,
         }
     }
 

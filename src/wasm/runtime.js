@@ -68,10 +68,16 @@ export async function httpSend(fetchFn, method, url, headers, body, timeoutMs) {
   const AC = g().AbortController;
   const ctl = typeof AC === 'function' ? new AC() : null;
   let timedOut = false;
-  const timer = g().setTimeout(() => {
-    timedOut = true;
-    if (ctl) ctl.abort();
-  }, delay(timeoutMs));
+  // The timer both aborts the request and wins the race: an injected fetch that
+  // ignores `signal` (or a runtime without AbortController) still times out.
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = g().setTimeout(() => {
+      timedOut = true;
+      if (ctl) ctl.abort();
+      reject(new AuthError('timeout', 'The server did not answer in time.'));
+    }, delay(timeoutMs));
+  });
   try {
     const init = { method, headers: h };
     if (body != null) init.body = body;
@@ -85,13 +91,8 @@ export async function httpSend(fetchFn, method, url, headers, body, timeoutMs) {
       const buf = await res.arrayBuffer();
       return [res.status, flat, new Uint8Array(buf)];
     })();
-    // Without AbortController (old React Native), the timer still wins the race.
-    const timeout = new Promise((_, reject) => {
-      const check = () =>
-        timedOut ? reject(new AuthError('timeout', 'The server did not answer in time.')) : g().setTimeout(check, 50);
-      if (!ctl) check();
-    });
-    return await (ctl ? work : Promise.race([work, timeout]));
+    work.catch(() => {}); // a late failure after the timeout is not unhandled
+    return await Promise.race([work, timeout]);
   } catch (e) {
     if (e instanceof AuthError) throw e;
     if (timedOut) throw new AuthError('timeout', 'The server did not answer in time.');

@@ -24,14 +24,14 @@ const WEB_FILES: [&str; 3] = ["phone_auth_bg.wasm", "phone_auth.js", "index.js"]
 pub fn run(_args: &[String]) -> Result {
     build()?;
     eprintln!("package assembled in {}", pkg_dir().display());
-    print_size()
+    print_size(true)
 }
 
 pub fn size(_args: &[String]) -> Result {
     if !pkg_dir().join("web/phone_auth_bg.wasm").exists() {
         build()?;
     }
-    print_size()
+    print_size(true)
 }
 
 /// `<root>/pkg`.
@@ -159,7 +159,8 @@ pub fn measure() -> Result<Sizes> {
     }
 }
 
-fn print_size() -> Result {
+/// Prints the sizes; with `gate`, over the budget is an error.
+fn print_size(gate: bool) -> Result {
     let s = measure()?;
     let kb = |b: u64| b as f64 / 1024.0;
     println!("browser build (pkg/web: wasm + JS glue + entry + runtime.js)");
@@ -172,7 +173,7 @@ fn print_size() -> Result {
         kb(GZIP_BUDGET),
         if s.gzip <= GZIP_BUDGET { "ok" } else { "OVER" }
     );
-    if s.gzip > GZIP_BUDGET {
+    if gate && s.gzip > GZIP_BUDGET {
         return Err(format!(
             "the browser build is {} B gzip, over the {GZIP_BUDGET} B budget",
             s.gzip
@@ -182,10 +183,11 @@ fn print_size() -> Result {
 }
 
 /// The wasm tests (headless Chromium and Node, against the emulator) and the package
-/// tests (`npm pack` → fresh project → Node ESM + Vite 7 + Chromium).
+/// tests (`npm pack` → fresh project → Node ESM + Vite 7 + Chromium). The size is
+/// printed, not gated, here: `cargo xtask size` (and `pkg`) enforce the budget.
 pub fn test() -> Result {
     build()?;
-    print_size()?;
+    print_size(false)?;
     tests::run()
 }
 

@@ -37,16 +37,35 @@ pub fn run() -> Result {
 
 /// `cargo test --target wasm32-unknown-unknown` for `tests/wasm_node.rs` (Node) and
 /// `tests/wasm_browser.rs` (headless Chromium through chromedriver and `webdriver.json`).
+///
+/// Green only with a `test result: ok.` line: a Node whose event loop runs dry ends
+/// the run early with exit status 0 and no summary.
 fn wasm_tests(url: &str) -> Result {
     for test in ["wasm_node", "wasm_browser"] {
-        tools::run(
-            command("cargo")
-                .current_dir(root())
-                .args(["test", "--target", "wasm32-unknown-unknown", "--test", test])
-                .env("PHONE_AUTH_EMULATOR", url)
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "180"),
-        )?;
+        let mut child = command("cargo")
+            .current_dir(root())
+            .args(["test", "--target", "wasm32-unknown-unknown", "--test", test])
+            .env("PHONE_AUTH_EMULATOR", url)
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "180")
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cargo test --test {test}: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no cargo test stdout")?;
+        let mut summary_ok = false;
+        for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+            println!("{line}");
+            summary_ok |= line.starts_with("test result: ok.");
+        }
+        let status = child
+            .wait()
+            .map_err(|e| format!("cargo test --test {test}: {e}"))?;
+        if !status.success() || !summary_ok {
+            return Err(format!(
+                "the {test} wasm tests failed ({status}, summary {})",
+                if summary_ok { "ok" } else { "missing" }
+            ));
+        }
     }
     Ok(())
 }
@@ -88,7 +107,11 @@ fn package_tests(url: &str) -> Result {
             .arg(url),
     )?;
     eprintln!("\n--- Vite 7 production build ---");
-    tools::run(command("npx").current_dir(&work).args(["vite", "build"]))?;
+    tools::run(
+        command("node_modules/.bin/vite")
+            .current_dir(&work)
+            .arg("build"),
+    )?;
     eprintln!("\n--- the built page in headless Chromium ---");
     page_in_chromium(&work, url)?;
     let _ = std::fs::remove_dir_all(&work);
@@ -98,17 +121,10 @@ fn package_tests(url: &str) -> Result {
 /// Serves `dist/` with `vite preview` and reads the page's DOM after it ran.
 fn page_in_chromium(work: &Path, api: &str) -> Result {
     let port = free_port()?;
+    // Vite itself, not through `npx` (whose kill would leave the server running).
     let mut preview = Kill(
-        command("npx")
-            .current_dir(work)
-            .args([
-                "vite",
-                "preview",
-                "--strictPort",
-                "--host",
-                "127.0.0.1",
-                "--port",
-            ])
+        vite(work)
+            .args(["preview", "--strictPort", "--host", "127.0.0.1", "--port"])
             .arg(port.to_string())
             .stdout(Stdio::null())
             .spawn()
@@ -151,6 +167,13 @@ fn page_in_chromium(work: &Path, api: &str) -> Result {
             "the Vite page did not show {missing:?}; its DOM:\n{last}"
         )),
     }
+}
+
+/// `<work>/node_modules/.bin/vite`, run in `work`.
+fn vite(work: &Path) -> Command {
+    let mut c = Command::new(work.join("node_modules/.bin/vite"));
+    c.current_dir(work).env("PATH", tools::path_with_tools());
+    c
 }
 
 fn free_port() -> Result<u16> {
