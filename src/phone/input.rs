@@ -392,15 +392,36 @@ fn only_commas(s: &str) -> bool {
 }
 
 /// `+` (first only) and ASCII digits of a formatted number; everything else dropped.
-pub(crate) fn digits_of(number: &str, out: &mut Vec<u8>) {
-    out.clear();
-    for c in number.chars() {
-        if c == '+' {
-            if out.is_empty() {
-                out.push(b'+');
-            }
-        } else if let Some(d) = digit(c) {
-            out.push(b'0' + d);
+/// Written to `stack` when the number is short enough (as typed numbers are), else to
+/// `heap`.
+pub(crate) fn digits_of<'b>(number: &str, stack: &'b mut [u8], heap: &'b mut Vec<u8>) -> &'b [u8] {
+    if number.len() > stack.len() {
+        heap.clear();
+        for b in digit_bytes(number) {
+            heap.push(b);
         }
+        return heap;
     }
+    let mut len = 0;
+    for (slot, b) in stack.iter_mut().zip(digit_bytes(number)) {
+        *slot = b;
+        len += 1;
+    }
+    stack.get(..len).unwrap_or_default()
+}
+
+/// The bytes [`digits_of`] keeps.
+fn digit_bytes(number: &str) -> impl Iterator<Item = u8> + '_ {
+    let mut first = true;
+    number.chars().filter_map(move |c| {
+        let keep = if c == '+' {
+            first.then_some(b'+')
+        } else {
+            digit(c).map(|d| b'0' + d)
+        };
+        if keep.is_some() {
+            first = false;
+        }
+        keep
+    })
 }

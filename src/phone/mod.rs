@@ -127,9 +127,11 @@ impl PhoneNumber {
 
     fn parse_text(input: &str, default: Option<metadata::Plan>) -> Result<PhoneNumber, PhoneError> {
         let extracted = input::extract(input)?;
-        let mut digits = Vec::with_capacity(extracted.number.len());
-        input::digits_of(&extracted.number, &mut digits);
-        let parsed = parse::parse(&digits, default)?;
+        // Typed numbers fit on the stack; only long `tel:` URIs need the heap.
+        let mut stack = [0u8; 64];
+        let mut heap = Vec::new();
+        let digits = input::digits_of(&extracted.number, &mut stack, &mut heap);
+        let parsed = parse::parse(digits, default)?;
         let national =
             String::from_utf8(parsed.national.into_owned()).map_err(|_| PhoneError::NotANumber)?;
         Ok(PhoneNumber {

@@ -37,8 +37,8 @@ pub(crate) fn parse(digits: &[u8], default: Option<Plan>) -> Result<Parsed<'_>, 
     if number.is_empty() {
         return Err(PhoneError::TooShort);
     }
-    let national = national_number(number, &plan);
-    if let Some(exact) = region_for(calling_code, &national) {
+    let (national, known) = national_and_region(number, &plan);
+    if let Some(exact) = known.unwrap_or_else(|| region_for(calling_code, &national)) {
         region = Some(exact);
     }
     if national.len() < MIN_NATIONAL {
@@ -137,17 +137,23 @@ fn own_code_without_plus<'a>(number: &'a [u8], plan: &Plan) -> Option<Split<'a>>
 /// that would make a number that matched the national pattern stop matching, or make
 /// it too short.
 pub(crate) fn national_number<'a>(number: &'a [u8], plan: &Plan) -> Cow<'a, [u8]> {
+    national_and_region(number, plan).0
+}
+
+/// [`national_number`], with `region_for(plan.calling_code, national)` when it was
+/// worked out on the way (so the caller need not work it out again).
+fn national_and_region<'a>(number: &'a [u8], plan: &Plan) -> (Cow<'a, [u8]>, Option<Option<Plan>>) {
     let stripped = strip_national_prefix(number, plan);
     if *stripped == *number {
-        return Cow::Borrowed(number);
+        return (Cow::Borrowed(number), None);
     }
     if plan.matches_pattern(number) && !plan.matches_pattern(&stripped) {
-        return Cow::Borrowed(number);
+        return (Cow::Borrowed(number), None);
     }
-    let lengths = region_for(plan.calling_code, &stripped).unwrap_or(*plan);
-    match lengths.check_length(&stripped) {
-        Length::TooShort | Length::Invalid => Cow::Borrowed(number),
-        Length::Possible | Length::TooLong => stripped,
+    let region = region_for(plan.calling_code, &stripped);
+    match region.unwrap_or(*plan).check_length(&stripped) {
+        Length::TooShort | Length::Invalid => (Cow::Borrowed(number), None),
+        Length::Possible | Length::TooLong => (stripped, Some(region)),
     }
 }
 
