@@ -97,3 +97,21 @@ async fn sign_in_in_one_client_reaches_the_other() {
         .iter()
         .any(|e| e.as_string().as_deref() == Some("SIGNED_IN")));
 }
+
+#[wasm_bindgen_test]
+async fn a_client_secret_is_refused_in_a_browser_unless_allowed() {
+    let auth = AuthClient::new(emulator_options("gizo", &"memory".into())).expect("options");
+    let info = expect_code(
+        auth.gizo_access_token("demo-client".into(), "demo-secret".into()),
+        "invalid_config",
+    )
+    .await;
+    assert!(get_str(&info, "message").contains("browser"));
+    let o = emulator_options("gizo", &"memory".into());
+    set(&o, "allowClientSecretInBrowser", &JsValue::TRUE);
+    let admin = AuthClient::new(o).expect("options");
+    let token = wait(admin.gizo_access_token("demo-client".into(), "demo-secret".into()))
+        .await
+        .expect("allowed for a trusted admin tool");
+    assert!(!token.as_string().unwrap_or_default().is_empty());
+}

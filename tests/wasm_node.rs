@@ -309,3 +309,109 @@ async fn concurrent_calls_never_trip_recursive_use() {
         }
     }
 }
+
+#[wasm_bindgen_test]
+async fn gizo_admin_calls_work_outside_a_browser() {
+    let auth = AuthClient::new(emulator_options("gizo", &"memory".into())).expect("options");
+    let admin = wait(auth.gizo_access_token("demo-client".into(), "demo-secret".into()))
+        .await
+        .expect("admin token")
+        .as_string()
+        .expect("a string");
+    assert!(!admin.is_empty());
+    let info = expect_code(
+        auth.gizo_access_token("demo-client".into(), "wrong".into()),
+        "unauthorized",
+    )
+    .await;
+    assert_eq!(get(&info, "status").as_f64(), Some(401.0));
+
+    // A user signed in with the admin token as app token, then a token for that user.
+    let o = emulator_options("gizo", &"memory".into());
+    set(&o, "appToken", &admin.clone().into());
+    let (_user, session) = sign_in(o, "+491705550105").await;
+    let sub = get_str(&get(&session, "claims"), "sub");
+    let id: f64 = sub.parse().expect("a numeric GIZO user id");
+    let token = wait(auth.gizo_client_token(admin.into(), id.into()))
+        .await
+        .expect("client token")
+        .as_string()
+        .expect("a string");
+    let decoded = decode_token(&token.into()).expect("a JWT");
+    assert_eq!(get_str(&decoded, "subject"), sub);
+    expect_code(
+        auth.gizo_client_token("x".into(), 1.5.into()),
+        "invalid_config",
+    )
+    .await;
+
+    let sso = AuthClient::new(emulator_options("sso", &"memory".into())).expect("options");
+    expect_code(
+        sso.gizo_access_token("demo-client".into(), "demo-secret".into()),
+        "invalid_config",
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn arita_extra_endpoints() {
+    let phone = "+491705550111";
+    let (auth, _) = sign_in(emulator_options("arita", &"memory".into()), phone).await;
+    let check = wait(auth.arita_account_check(phone.into()))
+        .await
+        .expect("account check");
+    assert_eq!(get(&check, "exists").as_bool(), Some(true));
+    assert_eq!(get(&check, "accountType").as_f64(), Some(3.0));
+    let unknown = wait(auth.arita_account_check("+491747707607".into()))
+        .await
+        .expect("account check");
+    assert_eq!(get(&unknown, "exists").as_bool(), Some(false));
+    expect_code(auth.arita_set_password("short".into()), "invalid_input").await;
+    wait(auth.arita_set_password("a-Longer-passw0rd!".into()))
+        .await
+        .expect("password set");
+    let after = wait(auth.arita_account_check(phone.into()))
+        .await
+        .expect("account check");
+    assert_eq!(get(&after, "setPassword").as_bool(), Some(true));
+    wait(auth.arita_update_device_token("push-token-1".into()))
+        .await
+        .expect("device token");
+    wait(auth.sign_out()).await.expect("signOut");
+    expect_code(
+        auth.arita_update_device_token("push-token-1".into()),
+        "not_signed_in",
+    )
+    .await;
+    let sso = AuthClient::new(emulator_options("sso", &"memory".into())).expect("options");
+    expect_code(sso.arita_account_check(phone.into()), "invalid_config").await;
+}
+
+#[wasm_bindgen_test]
+async fn sso_extra_endpoints() {
+    let phone = "+491705550109"; // SSO only here (the Vite page uses it with Monetha)
+    let (auth, session) = sign_in(emulator_options("sso", &"memory".into()), phone).await;
+    let numbers = Array::of2(&phone.into(), &"+491747707607".into());
+    let rows = Array::from(
+        &wait(auth.sso_user_status(numbers.into()))
+            .await
+            .expect("user status"),
+    );
+    assert_eq!(rows.length(), 2);
+    assert_eq!(get_str(&rows.get(0), "user"), phone);
+    assert_eq!(get(&rows.get(0), "isRegistered").as_bool(), Some(true));
+    assert_eq!(get(&rows.get(1), "isRegistered").as_bool(), Some(false));
+    let user = wait(auth.sso_get_user()).await.expect("user");
+    let sub = get_str(&get(&session, "claims"), "sub");
+    assert_eq!(
+        get(&user, "id").as_f64().map(|id| id.to_string()),
+        Some(sub)
+    );
+    expect_code(
+        auth.sso_user_status("+491705550112".into()),
+        "invalid_config",
+    )
+    .await;
+    wait(auth.sign_out()).await.expect("signOut");
+    expect_code(auth.sso_get_user(), "not_signed_in").await;
+}

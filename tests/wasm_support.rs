@@ -79,8 +79,10 @@ extern "C" {
 
 /// The emulator started by `cargo xtask test` (compile-time, as browsers have no env).
 pub fn emulator() -> &'static str {
-    option_env!("PHONE_AUTH_EMULATOR")
-        .expect("PHONE_AUTH_EMULATOR is not set: run these tests with `cargo xtask test`")
+    match option_env!("PHONE_AUTH_EMULATOR") {
+        Some(url) => url,
+        None => panic!("PHONE_AUTH_EMULATOR is not set: run these tests with `cargo xtask test`"),
+    }
 }
 
 /// The code every test number accepts (see xtask/src/pkg/tests.rs).

@@ -73,14 +73,6 @@ fn block_on<F: Future>(future: F) -> F::Output {
     join_all(vec![future]).pop().unwrap()
 }
 
-/// Polls `future` once (it must not complete), then drops it.
-fn poll_once_and_drop<F: Future>(future: F) {
-    let mut future = Box::pin(future);
-    let waker = Waker::from(Arc::new(Flag(AtomicBool::new(false))));
-    let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
-    assert!(poll.is_pending(), "the call should still be waiting");
-}
-
 /// Pending once (waking itself), then ready: lets other tasks run in between.
 struct YieldNow(bool);
 
@@ -95,10 +87,20 @@ impl Future for YieldNow {
     }
 }
 
+/// A `get_token` call that may have been cancelled.
+type Call<'a> = Pin<Box<dyn Future<Output = Option<Result<Secret, Error>>> + 'a>>;
+
 /// Polls `inner` at most `polls` times, then drops it and gives `None`.
 struct CancelAfter<F> {
     inner: Option<Pin<Box<F>>>,
     polls: u32,
+}
+
+fn cancel_after<F: Future>(polls: u32, inner: F) -> CancelAfter<F> {
+    CancelAfter {
+        inner: Some(Box::pin(inner)),
+        polls,
+    }
 }
 
 impl<F: Future> Future for CancelAfter<F> {
@@ -211,6 +213,14 @@ fn monetha() -> ProviderConfig {
     .unwrap()
 }
 
+fn fake(refresh: bool, sign_out: bool) -> Fake {
+    Fake {
+        refresh,
+        sign_out,
+        check_first: false,
+    }
+}
+
 fn with_refresh(refresh: RefreshStrategy) -> Config {
     Config {
         refresh,
@@ -238,6 +248,11 @@ fn sign_in_fake<T: Transport, C: Clock>(sim: &Sim, client: &Client<T, C, Fake>) 
     });
     assert_eq!(sim.take_sent().len(), 2);
     token
+}
+
+/// The error code of a call's outcome, `"ok"` for a success.
+fn code<T>(outcome: Result<T, Error>) -> &'static str {
+    outcome.err().map_or("ok", |e| e.code())
 }
 
 fn assert_request(req: &HttpRequest, method: Method, url: &str, body: Option<&str>) {
@@ -305,11 +320,10 @@ fn monetha_sign_in_sends_the_seed_requests_and_strips_bearer() {
 #[test]
 fn fifty_concurrent_get_token_send_one_native_refresh() {
     let sim = Sim::new();
-    let flow = Fake {
-        refresh: true,
-        ..Fake::default()
-    };
-    let client = sim.client(flow, with_refresh(RefreshStrategy::ProviderNative));
+    let client = sim.client(
+        fake(true, false),
+        with_refresh(RefreshStrategy::ProviderNative),
+    );
     let old = sign_in_fake(&sim, &client);
     sim.advance(3_570_000); // 30 s before expiry: refresh due, old token still valid
     let new = jwt_at(T0 / 1000 + 3570, 3600, "u1");
@@ -381,11 +395,7 @@ fn fifty_concurrent_get_token_call_the_refresh_callback_once() {
 #[test]
 fn idempotent_sign_out_is_retried_after_0_5_1_and_2_s() {
     let sim = Sim::new();
-    let flow = Fake {
-        sign_out: true,
-        ..Fake::default()
-    };
-    let client = sim.client(flow, Config::default());
+    let client = sim.client(fake(false, true), Config::default());
     let token = sign_in_fake(&sim, &client);
     sim.push(Reply::Fail(network()))
         .push(Reply::Fail(Error::Timeout))
@@ -410,11 +420,7 @@ fn idempotent_sign_out_is_retried_after_0_5_1_and_2_s() {
 #[test]
 fn idempotent_request_gives_up_after_three_retries() {
     let sim = Sim::new();
-    let flow = Fake {
-        sign_out: true,
-        ..Fake::default()
-    };
-    let client = sim.client(flow, Config::default());
+    let client = sim.client(fake(false, true), Config::default());
     sign_in_fake(&sim, &client);
     let events = record(&client);
     for _ in 0..4 {
@@ -464,7 +470,8 @@ fn a_dropped_call_mid_request_leaves_the_client_usable() {
     let events = record(&client);
     sim.push(Reply::Hang);
 
-    poll_once_and_drop(client.request_code("+37068086090"));
+    let call = block_on(cancel_after(1, client.request_code("+37068086090")));
+    assert!(call.is_none(), "dropped while waiting for the response");
 
     assert_eq!(sim.take_sent().len(), 1, "the request was on the wire");
     assert_eq!(client.state(), StateKind::SignedOut);
@@ -491,26 +498,23 @@ fn a_dropped_call_mid_request_leaves_the_client_usable() {
 #[test]
 fn a_dropped_waiter_does_not_disturb_the_shared_refresh() {
     let sim = Sim::new();
-    let flow = Fake {
-        refresh: true,
-        ..Fake::default()
-    };
-    let client = sim.client(flow, with_refresh(RefreshStrategy::ProviderNative));
+    let client = sim.client(
+        fake(true, false),
+        with_refresh(RefreshStrategy::ProviderNative),
+    );
     sign_in_fake(&sim, &client);
     sim.advance(3_570_000);
     let new = jwt_at(T0 / 1000 + 3570, 3600, "u1");
     sim.reply(200, json!({ "token": new }));
 
-    let pumping = client.get_token();
-    let mut pumping = Box::pin(pumping);
-    let waker = Waker::from(Arc::new(Flag(AtomicBool::new(false))));
-    assert!(pumping
-        .as_mut()
-        .poll(&mut Context::from_waker(&waker))
-        .is_pending());
-    poll_once_and_drop(client.get_token()); // a second caller gives up waiting
-    let token = block_on(pumping).unwrap();
+    let calls: Vec<Call<'_>> = vec![
+        Box::pin(async { Some(client.get_token().await) }),
+        Box::pin(cancel_after(1, client.get_token())),
+    ];
+    let mut results = join_all(calls);
 
+    assert_eq!(results.pop(), Some(None), "the waiter was dropped");
+    let token = results.pop().flatten().unwrap().unwrap();
     assert_eq!(token.expose(), new);
     assert_eq!(sim.take_sent().len(), 1);
 }
@@ -518,50 +522,29 @@ fn a_dropped_waiter_does_not_disturb_the_shared_refresh() {
 #[test]
 fn errors_map_to_their_codes() {
     let sim = Sim::new();
-    let flow = Fake {
-        refresh: true,
-        ..Fake::default()
-    };
-    let client = sim.client(flow, with_refresh(RefreshStrategy::ProviderNative));
+    let client = sim.client(
+        fake(true, false),
+        with_refresh(RefreshStrategy::ProviderNative),
+    );
     block_on(client.restore(None)).unwrap();
-    let code = |e: Error| e.code();
-
-    assert_eq!(
-        block_on(client.get_token()).map_err(code),
-        Err("not_signed_in")
-    );
-    assert_eq!(
-        block_on(client.request_code("not a number"))
-            .map_err(code)
-            .unwrap_err(),
-        "invalid_phone"
-    );
-    assert_eq!(
-        block_on(client.verify("48213")).map_err(code).unwrap_err(),
-        "invalid_state"
-    );
+    assert_eq!(code(block_on(client.get_token())), "not_signed_in");
+    assert_eq!(code(block_on(client.request_code("123"))), "invalid_phone");
+    assert_eq!(code(block_on(client.verify("48213"))), "invalid_state");
     assert!(sim.take_sent().is_empty(), "local refusals send nothing");
 
-    sim.push(Reply::Respond(
-        respond(429, json!({})).with_header("Retry-After", "7"),
-    ));
+    let limited = respond(429, json!({})).with_header("Retry-After", "7");
+    sim.push(Reply::Respond(limited)).reply(503, json!({}));
     let err = block_on(client.request_code("+491747707607")).unwrap_err();
     assert_eq!(err.code(), "rate_limited");
-    sim.reply(503, json!({}));
     assert_eq!(
-        block_on(client.request_code("+491747707608"))
-            .map_err(code)
-            .unwrap_err(),
+        code(block_on(client.request_code("+491747707608"))),
         "server"
     );
 
     sim.reply(200, json!({ "handle": "h", "registered": true }))
         .reply(400, json!({ "error": "invalid_code" }));
     block_on(client.request_code("+491747707609")).unwrap();
-    assert_eq!(
-        block_on(client.verify("11111")).map_err(code).unwrap_err(),
-        "invalid_code"
-    );
+    assert_eq!(code(block_on(client.verify("11111"))), "invalid_code");
     assert_eq!(
         client.state(),
         StateKind::CodeSent,
@@ -584,20 +567,15 @@ fn errors_map_to_their_codes() {
 #[test]
 fn dropping_the_pumping_caller_hands_the_refresh_over_to_the_waiters() {
     let sim = Sim::new();
-    let flow = Fake {
-        refresh: true,
-        ..Fake::default()
-    };
-    let client = sim.client(flow, with_refresh(RefreshStrategy::ProviderNative));
+    let client = sim.client(
+        fake(true, false),
+        with_refresh(RefreshStrategy::ProviderNative),
+    );
     let old = sign_in_fake(&sim, &client);
     sim.advance(3_570_000);
     sim.push(Reply::Hang);
 
-    let mut calls: Vec<Pin<Box<dyn Future<Output = Option<Result<Secret, Error>>> + '_>>> =
-        vec![Box::pin(CancelAfter {
-            inner: Some(Box::pin(client.get_token())),
-            polls: 1,
-        })];
+    let mut calls: Vec<Call<'_>> = vec![Box::pin(cancel_after(1, client.get_token()))];
     for _ in 0..10 {
         calls.push(Box::pin(async { Some(client.get_token().await) }));
     }

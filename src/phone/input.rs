@@ -73,7 +73,8 @@ pub(crate) struct Extracted<'a> {
 pub(crate) fn extract(text: &str) -> Result<Extracted<'_>, PhoneError> {
     let number = match phone_context(text) {
         None => {
-            if text.encode_utf16().count() > MAX_INPUT_UTF16 {
+            // A UTF-16 unit takes at least one UTF-8 byte: short text needs no count.
+            if text.len() > MAX_INPUT_UTF16 && text.encode_utf16().count() > MAX_INPUT_UTF16 {
                 return Err(PhoneError::TooLong);
             }
             Cow::Borrowed(find_number(text))
@@ -85,7 +86,12 @@ pub(crate) fn extract(text: &str) -> Result<Extracted<'_>, PhoneError> {
             from_tel_uri(text, context)
         }
     };
-    let number = match number.find(";isub=") {
+    let isub = if number.as_bytes().contains(&b';') {
+        number.find(";isub=")
+    } else {
+        None
+    };
+    let number = match isub {
         Some(i) if i > 0 => cut(number, i),
         _ => number,
     };
@@ -116,6 +122,9 @@ const PHONE_CONTEXT: &str = ";phone-context=";
 
 /// The `;phone-context=` value of a `tel:` URI.
 fn phone_context(text: &str) -> Option<&str> {
+    if !text.as_bytes().contains(&b';') {
+        return None;
+    }
     let start = text.find(PHONE_CONTEXT)? + PHONE_CONTEXT.len();
     let rest = text.get(start..).unwrap_or("");
     Some(rest.split(';').next().unwrap_or(""))

@@ -16,6 +16,8 @@ const MAX_GROUPS: usize = 4;
 const UNSET: (u8, u8) = (u8::MAX, u8::MAX);
 /// Largest repetition count honoured for `{n,}`.
 const UNBOUNDED: u16 = u16::MAX;
+/// Slots of the cache of group ends (backtracking asks for the same groups again).
+const GROUP_ENDS: usize = 32;
 
 /// `pattern` matches all of `input`.
 pub(crate) fn matches_entirely(pattern: &str, input: &[u8]) -> bool {
@@ -72,6 +74,8 @@ struct Matcher<'a> {
     pat: &'a [u8],
     input: &'a [u8],
     caps: [Cell<(u8, u8)>; MAX_GROUPS],
+    /// `(start, end)` of groups already scanned, by `start % GROUP_ENDS`.
+    group_ends: [Cell<(u16, u16)>; GROUP_ENDS],
 }
 
 type Cont<'k> = &'k mut dyn FnMut(usize) -> bool;
@@ -82,6 +86,7 @@ impl<'a> Matcher<'a> {
             pat: pattern.as_bytes(),
             input,
             caps: Default::default(),
+            group_ends: core::array::from_fn(|_| Cell::new((u16::MAX, 0))),
         }
         .reset()
     }
@@ -225,29 +230,46 @@ impl<'a> Matcher<'a> {
     fn atom_end(&self, pi: usize) -> usize {
         match self.pat.get(pi) {
             Some(b'(') => {
-                let mut depth = 0usize;
-                let mut i = pi;
-                while let Some(&c) = self.pat.get(i) {
-                    match c {
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth = depth.saturating_sub(1);
-                            if depth == 0 {
-                                return i + 1;
-                            }
-                        }
-                        b'[' => i = self.class_end(i) - 1,
-                        b'\\' => i += 1,
-                        _ => {}
+                let slot = self.group_ends.get(pi % GROUP_ENDS);
+                let key = u16::try_from(pi).ok().filter(|&k| k != u16::MAX);
+                if let (Some(slot), Some(key)) = (slot, key) {
+                    let (start, end) = slot.get();
+                    if start == key {
+                        return usize::from(end);
                     }
-                    i += 1;
                 }
-                i
+                let end = self.group_end(pi);
+                if let (Some(slot), Some(key), Ok(end)) = (slot, key, u16::try_from(end)) {
+                    slot.set((key, end));
+                }
+                end
             }
             Some(b'[') => self.class_end(pi),
             Some(b'\\') => pi + 2,
             _ => pi + 1,
         }
+    }
+
+    /// The index just past the group starting at `pi`.
+    fn group_end(&self, pi: usize) -> usize {
+        let mut depth = 0usize;
+        let mut i = pi;
+        while let Some(&c) = self.pat.get(i) {
+            match c {
+                b'(' => depth += 1,
+                b')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                b'[' => i = self.class_end(i) - 1,
+                b'\\' => i += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        i
     }
 
     fn class_end(&self, pi: usize) -> usize {

@@ -14,6 +14,7 @@ use super::driver::{js_err, session_js, Inner, JsClock, JsTransport, Settings};
 use super::options::Options;
 use super::{error, host, json};
 use crate::client::{Client, Clock};
+use crate::provider::ProviderConfig;
 use crate::secret::Secret;
 use crate::session::{CodeInfo, RefreshStrategy};
 use crate::Error;
@@ -22,6 +23,13 @@ use crate::Error;
 #[wasm_bindgen]
 pub struct AuthClient {
     inner: Rc<Inner>,
+}
+
+impl AuthClient {
+    /// The state shared with pending promises (for the other `impl` blocks).
+    pub(super) fn shared(&self) -> Rc<Inner> {
+        Rc::clone(&self.inner)
+    }
 }
 
 #[wasm_bindgen]
@@ -38,6 +46,18 @@ impl AuthClient {
         let transport = JsTransport {
             fetch: o.fetch.clone(),
             timeout_ms: o.timeout_ms,
+        };
+        let gizo = match &o.provider {
+            ProviderConfig::Gizo(cfg) => Some(cfg.clone()),
+            _ => None,
+        };
+        let arita = match &o.provider {
+            ProviderConfig::Arita(cfg) => Some(cfg.clone()),
+            _ => None,
+        };
+        let sso = match &o.provider {
+            ProviderConfig::Sso(cfg) => Some(cfg.clone()),
+            _ => None,
         };
         let core = Client::new(o.provider, o.config.clone(), transport, JsClock);
         if let Some(cb) = o.refresh_callback.clone() {
@@ -64,7 +84,11 @@ impl AuthClient {
             app_token_fn: o.app_token_fn,
             allow_client_secret: o.allow_client_secret,
             fetch: o.fetch,
+            timeout_ms: o.timeout_ms,
             strategy: o.config.refresh,
+            gizo,
+            arita,
+            sso,
         };
         let inner = Inner::new(core, store, kind, o.storage_key, settings);
         let me = Rc::clone(&inner);
@@ -83,7 +107,10 @@ impl AuthClient {
 
     /// Sends a code to the number; resolves to the challenge.
     #[wasm_bindgen(js_name = requestCode, unchecked_return_type = "Promise<Challenge>")]
-    pub fn request_code(&self, phone: JsValue) -> Promise {
+    pub fn request_code(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] phone: JsValue,
+    ) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
             inner.ready().await;
@@ -112,7 +139,10 @@ impl AuthClient {
 
     /// Checks the code; resolves to the session.
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-    pub fn verify(&self, code: JsValue) -> Promise {
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+    ) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
             inner.ready().await;

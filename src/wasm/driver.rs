@@ -14,6 +14,7 @@ use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 use super::{error, host, json};
 use crate::client::{Client, Clock, LocalFuture, Transport};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::provider::{arita, gizo, sso};
 use crate::session::{Event, RefreshStrategy, Session, Snapshot, StateKind};
 use crate::Error;
 
@@ -93,7 +94,14 @@ pub struct Settings {
     pub app_token_fn: Option<Function>,
     pub allow_client_secret: bool,
     pub fetch: JsValue,
+    pub timeout_ms: f64,
     pub strategy: RefreshStrategy,
+    /// GIZO's settings, for the admin calls.
+    pub gizo: Option<gizo::Config>,
+    /// Arita's settings, for its extra endpoints.
+    pub arita: Option<arita::Config>,
+    /// SSO's settings, for its extra endpoints.
+    pub sso: Option<sso::Config>,
 }
 
 /// Everything an `AuthClient` holds (shared by its pending promises).
@@ -106,7 +114,11 @@ pub struct Inner {
     pub app_token_fn: Option<Function>,
     pub allow_client_secret: bool,
     pub fetch: JsValue,
+    pub timeout_ms: f64,
     pub strategy: RefreshStrategy,
+    pub gizo: Option<gizo::Config>,
+    pub arita: Option<arita::Config>,
+    pub sso: Option<sso::Config>,
     /// Resolves once the stored session was restored.
     pub ready: RefCell<Option<js_sys::Promise>>,
     /// What storage holds, as far as this client knows (to skip needless writes).
@@ -139,7 +151,11 @@ impl Inner {
             app_token_fn,
             allow_client_secret,
             fetch,
+            timeout_ms,
             strategy,
+            gizo,
+            arita,
+            sso,
         } = settings;
         let inner = Rc::new(Inner {
             core,
@@ -150,7 +166,11 @@ impl Inner {
             app_token_fn,
             allow_client_secret,
             fetch,
+            timeout_ms,
             strategy,
+            gizo,
+            arita,
+            sso,
             ready: RefCell::new(None),
             written: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),

@@ -26,8 +26,3 @@ pub fn js_error(code: &str, message: &str) -> JsValue {
 pub fn config(message: &str) -> JsValue {
     js_error("invalid_config", message)
 }
-
-/// Normalises anything a host call threw into an `AuthError` (`code` when it is not one).
-pub fn from_js(e: &JsValue, code: &str) -> JsValue {
-    host::to_auth_error(e, code)
-}

@@ -95,4 +95,8 @@ extern "C" {
     /// `typeof v === 'function'`.
     #[wasm_bindgen(js_name = isFunction)]
     pub fn is_function(v: &JsValue) -> bool;
+
+    /// Whether there is a DOM `document` (a browser page).
+    #[wasm_bindgen(js_name = hasDocument)]
+    pub fn has_document() -> bool;
 }

@@ -5,12 +5,15 @@
 //! Public (on `wasm32` only) so the wasm-bindgen-test suites in `tests/` drive the very
 //! functions JavaScript calls.
 
+mod admin;
+mod arita;
 mod client;
 mod driver;
 mod error;
 mod host;
 mod json;
 mod options;
+mod sso;
 mod types;
 mod util;
 

@@ -291,6 +291,11 @@ export function callListener(f, event, session) {
   }
 }
 
+/** Whether this runs where there is a DOM `document` (a browser page). */
+export function hasDocument() {
+  return typeof g().document === 'object' && g().document !== null;
+}
+
 export function isFunction(v) {
   return typeof v === 'function';
 }

@@ -47,6 +47,25 @@ export interface DecodedToken {
   subject: string | null;
 }
 
+/** What `aritaAccountCheck` resolves to (`accountType`: 1 username, 2 e-mail, 3 phone). */
+export interface AccountCheck {
+  accountType: 1 | 2 | 3 | null;
+  exists: boolean;
+  setPassword: boolean | null;
+}
+
+/** One row of `ssoUserStatus`. */
+export interface SsoUserStatus {
+  user: string;
+  isRegistered: boolean;
+}
+
+/** The SSO user record of `ssoGetUser` (fields as the backend sends them). */
+export interface SsoUser {
+  id?: number;
+  [field: string]: unknown;
+}
+
 /** What `requestCode` and `resendCode` resolve to. */
 export interface Challenge {
   /** E.164. */

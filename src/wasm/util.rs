@@ -11,8 +11,9 @@ use crate::token::Token;
 /// Throws an `AuthError` (`invalid_phone`) when it is not one.
 #[wasm_bindgen(js_name = normalizePhone, unchecked_return_type = "PhoneInfo")]
 pub fn normalize_phone(
-    input: &JsValue,
-    #[wasm_bindgen(js_name = defaultCountry)] default_country: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] input: &JsValue,
+    #[wasm_bindgen(js_name = defaultCountry, unchecked_param_type = "string | undefined")]
+    default_country: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let text = input
         .as_string()
@@ -39,7 +40,9 @@ pub fn phone_json(p: &PhoneNumber) -> Value {
 /// Decodes a JWT for display and timing (no signature check). Throws an `AuthError`
 /// (`invalid_token`) for anything that is not a JWT.
 #[wasm_bindgen(js_name = decodeToken, unchecked_return_type = "DecodedToken")]
-pub fn decode_token(token: &JsValue) -> Result<JsValue, JsValue> {
+pub fn decode_token(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: &JsValue,
+) -> Result<JsValue, JsValue> {
     let text = token
         .as_string()
         .ok_or_else(|| error::js_error("invalid_token", "The token must be a string."))?;
