@@ -549,7 +549,7 @@ struct PumpGuard<'a, T: Transport, C: Clock, F: Flow> {
 
 impl<T: Transport, C: Clock, F: Flow> Drop for PumpGuard<'_, T, C, F> {
     fn drop(&mut self) {
-        if let Some(id) = self.in_flight.take().filter(|_| false) {
+        if let Some(id) = self.in_flight.take() {
             if let Ok(mut m) = self.client.machine.try_borrow_mut() {
                 let error = Error::Network {
                     message: "the request was cancelled".into(),
