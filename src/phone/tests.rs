@@ -194,6 +194,40 @@ fn extensions() {
 }
 
 #[test]
+fn extension_labels_ignore_case_in_every_script() {
+    let ext = |s: &str| parse(s, Some("US")).map(|(_, _, e)| e);
+    for label in [
+        "EXT",
+        "Ext.",
+        "xT",
+        "X",
+        "ＥＸＴ",
+        "ｅｘｔ",
+        "ДОБ",
+        "Доб",
+        "EXTENSIÓN",
+        "extensión",
+        "INT",
+        "Anexo",
+    ] {
+        let input = format!("(201) 555-0123 {label} 42");
+        assert_eq!(ext(&input), Ok(Some("42".into())), "{input}");
+    }
+}
+
+#[test]
+fn long_formatted_input_parses_like_compact_input() {
+    // Past the parser's stack buffer for digits: the heap path must give the same.
+    let spaced: String = "+491747707607"
+        .chars()
+        .map(|c| format!("{c}    "))
+        .collect();
+    assert!(spaced.len() > 64);
+    assert_eq!(e164(&spaced, None), Ok("+491747707607".into()));
+    assert_eq!(e164("+491747707607", None), Ok("+491747707607".into()));
+}
+
+#[test]
 fn gizo_wire_form() {
     assert_eq!(
         parse("+49_1747707607", None),
