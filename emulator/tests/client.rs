@@ -7,10 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{config, jwt_claims, start, Emu};
 use phone_auth::client::{Client, FnClock};
-use phone_auth::http::{HttpRequest, HttpResponse};
+use phone_auth::http::HttpRequest;
 use phone_auth::provider::ProviderConfig;
 use phone_auth::session::Config;
-use phone_auth::Error;
 use serde_json::json;
 
 fn now_ms() -> u64 {
@@ -19,38 +18,10 @@ fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-async fn send(http: reqwest::Client, req: HttpRequest) -> Result<HttpResponse, Error> {
-    let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes()).expect("method");
-    let mut builder = http.request(method, &req.url);
-    for (k, v) in &req.headers {
-        builder = builder.header(k.as_str(), v.as_str());
-    }
-    if let Some(body) = req.body {
-        builder = builder.body(body);
-    }
-    let res = builder.send().await.map_err(|e| Error::Network {
-        message: e.to_string(),
-    })?;
-    let status = res.status().as_u16();
-    let headers: Vec<(String, String)> = res
-        .headers()
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-        .collect();
-    let body = res.bytes().await.map_err(|e| Error::Network {
-        message: e.to_string(),
-    })?;
-    let mut out = HttpResponse::new(status, body.to_vec());
-    for (k, v) in headers {
-        out = out.with_header(&k, &v);
-    }
-    Ok(out)
-}
-
 /// Signs `phone` in with `provider` and returns the access token.
 async fn sign_in(emu: &Emu, provider: ProviderConfig, phone: &str, e164: &str) -> String {
     let http = emu.http.clone();
-    let transport = move |req: HttpRequest| send(http.clone(), req);
+    let transport = move |req: HttpRequest| common::send(http.clone(), req);
     let clock = FnClock::new(now_ms, |ms| tokio::time::sleep(Duration::from_millis(ms)));
     let client = Client::new(provider, Config::default(), transport, clock);
     client.restore(None).await.expect("restore");

@@ -77,36 +77,13 @@ impl Injector {
 async fn send(
     http: reqwest::Client,
     injector: Rc<Injector>,
-    req: HttpRequest,
+    mut req: HttpRequest,
 ) -> Result<HttpResponse, Error> {
-    let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes()).expect("method");
-    let mut builder = http.request(method, &req.url);
-    for (k, v) in &req.headers {
-        builder = builder.header(k.as_str(), v.as_str());
-    }
     if let Some(fault) = injector.fault_for(&req.url) {
-        builder = builder.header("X-Emulator-Fault", fault);
+        req.headers
+            .push(("X-Emulator-Fault".to_owned(), fault.to_string()));
     }
-    if let Some(body) = req.body {
-        builder = builder.body(body);
-    }
-    let res = builder.send().await.map_err(|e| Error::Network {
-        message: e.to_string(),
-    })?;
-    let status = res.status().as_u16();
-    let headers: Vec<(String, String)> = res
-        .headers()
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-        .collect();
-    let body = res.bytes().await.map_err(|e| Error::Network {
-        message: e.to_string(),
-    })?;
-    let mut out = HttpResponse::new(status, body.to_vec());
-    for (k, v) in headers {
-        out = out.with_header(&k, &v);
-    }
-    Ok(out)
+    common::send(http, req).await
 }
 
 /// Runs one cell of the matrix: `fault` on the request `step` names.

@@ -202,3 +202,38 @@ pub async fn raw_status(base: &str, head: &str, body: &[u8]) -> Option<u16> {
     let text = String::from_utf8_lossy(&buf);
     text.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
 }
+
+/// The native client's `Transport` over reqwest: network failures become `phone_auth::Error::Network`.
+pub async fn send(
+    http: reqwest::Client,
+    req: phone_auth::http::HttpRequest,
+) -> Result<phone_auth::http::HttpResponse, phone_auth::Error> {
+    let method = Method::from_bytes(req.method.as_str().as_bytes()).expect("method");
+    let mut builder = http.request(method, &req.url);
+    for (k, v) in &req.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    if let Some(body) = req.body {
+        builder = builder.body(body);
+    }
+    let res = builder
+        .send()
+        .await
+        .map_err(|e| phone_auth::Error::Network {
+            message: e.to_string(),
+        })?;
+    let status = res.status().as_u16();
+    let headers: Vec<(String, String)> = res
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    let body = res.bytes().await.map_err(|e| phone_auth::Error::Network {
+        message: e.to_string(),
+    })?;
+    let mut out = phone_auth::http::HttpResponse::new(status, body.to_vec());
+    for (k, v) in headers {
+        out = out.with_header(&k, &v);
+    }
+    Ok(out)
+}
