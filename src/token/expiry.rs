@@ -193,12 +193,19 @@ struct Stored {
 
 impl From<Stored> for SessionToken {
     fn from(s: Stored) -> Self {
+        // Restore exactly what was stored: `new` already removed a `Bearer ` prefix, so
+        // decoding must not strip a second one from a token that itself starts with
+        // `Bearer ` (found by fuzzing: fuzz/regressions/token_decode/).
+        let jwt = Token::decode(s.token.expose())
+            .ok()
+            .filter(|jwt| jwt.secret() == &s.token);
         SessionToken {
+            secret: s.token,
+            jwt,
             expiry: Expiry {
                 received_at: s.received_at,
                 expires_at: s.expires_at,
             },
-            ..SessionToken::new(&s.token, s.received_at)
         }
     }
 }
