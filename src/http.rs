@@ -6,8 +6,7 @@
 use core::fmt;
 
 /// The HTTP methods the four backends use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `GET`
     Get,
@@ -22,6 +21,13 @@ pub enum Method {
 }
 
 impl Method {
+    /// A method from its name, any case (`"post"` → `Post`).
+    pub fn parse(name: &str) -> Option<Method> {
+        [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// The method as it appears on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,12 +77,12 @@ impl HttpRequest {
     }
 
     /// Sets a JSON body and `Content-Type: application/json` unless one is already set.
-    pub fn json(mut self, body: &serde_json::Value) -> Self {
+    pub fn json(mut self, body: &crate::json::Value) -> Self {
         if self.get_header("content-type").is_none() {
             self.headers
                 .push(("Content-Type".to_owned(), "application/json".to_owned()));
         }
-        self.body = Some(body.to_string());
+        self.body = Some(body.to_json());
         self
     }
 
@@ -198,7 +204,7 @@ mod tests {
     fn debug_redacts_authorization_and_body() {
         let r = HttpRequest::new(Method::Post, "https://x/y")
             .header("Authorization", "Bearer secret-token")
-            .json(&serde_json::json!({"otp": 1234}));
+            .json(&crate::json::parse_str(r#"{"otp": 1234}"#).unwrap());
         let d = format!("{r:?}");
         assert!(!d.contains("secret-token"), "{d}");
         assert!(!d.contains("1234"), "{d}");

@@ -8,8 +8,7 @@ use core::fmt;
 use crate::error::Error;
 
 /// A secret string (token, client secret, password, code-request handle).
-#[derive(Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 
 impl Secret {

@@ -3,12 +3,9 @@
 //!
 //! Kept in one place so the five provider files only say what differs between APIs.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
-
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::json::{self, Map, ParseError, Value};
 use crate::secret::Secret;
 
 /// Whether a `Content-Type` value is JSON: `application/json`, `text/json` or any
@@ -25,25 +22,17 @@ pub(crate) fn is_json_media_type(content_type: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// Compact JSON text of a typed request body (fields in declared order, exactly what the
-/// seeds show; a `serde_json::Value` would sort its keys).
-pub(crate) fn to_json(body: &impl Serialize) -> Result<String, Error> {
-    serde_json::to_string(body).map_err(|_| Error::InvalidInput {
-        field: "body",
-        message: "the request body cannot be serialised".into(),
-    })
-}
-
-/// A request with a typed JSON body and the given `Content-Type`.
+/// A request with a JSON body (members in the order given, exactly what the seeds show)
+/// and the given `Content-Type`.
 pub(crate) fn json_request(
     method: Method,
     url: String,
     content_type: &str,
-    body: &impl Serialize,
-) -> Result<HttpRequest, Error> {
+    body: &Value,
+) -> HttpRequest {
     let mut req = HttpRequest::new(method, url).header("Content-Type", content_type);
-    req.body = Some(to_json(body)?);
-    Ok(req)
+    req.body = Some(body.to_json());
+    req
 }
 
 /// The error for a `Flow::on_code_response` step a provider does not have.
@@ -74,10 +63,10 @@ pub(crate) fn json_body(resp: &HttpResponse) -> Result<Value, Error> {
             ));
         }
     }
-    serde_json::from_slice(&resp.body).map_err(|e| {
-        let reason = match e.classify() {
-            serde_json::error::Category::Eof => "truncated JSON",
-            _ => "the body is not JSON",
+    json::parse(&resp.body).map_err(|e| {
+        let reason = match e {
+            ParseError::Eof => "truncated JSON",
+            ParseError::Syntax => "the body is not JSON",
         };
         Error::malformed(resp, reason)
     })
@@ -85,20 +74,25 @@ pub(crate) fn json_body(resp: &HttpResponse) -> Result<Value, Error> {
 
 /// The body as JSON when it is JSON at all (for error bodies, where anything goes).
 pub(crate) fn lenient_json(resp: &HttpResponse) -> Option<Value> {
-    serde_json::from_slice(&resp.body).ok()
+    json::parse(&resp.body).ok()
 }
 
-/// Reads a typed value out of a parsed body; a shape mismatch is `malformed_response`
-/// with a redacted excerpt (the body may hold tokens).
-pub(crate) fn typed<T: DeserializeOwned>(resp: &HttpResponse, value: &Value) -> Result<T, Error> {
-    T::deserialize(value).map_err(|_| malformed_json(resp, value, "unexpected JSON shape"))
+/// Reads a typed value out of a parsed body with `read` (a `from_json` function); `None`
+/// (a shape mismatch) is `malformed_response` with a redacted excerpt (the body may hold
+/// tokens).
+pub(crate) fn typed<T>(
+    resp: &HttpResponse,
+    value: &Value,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Result<T, Error> {
+    read(value).ok_or_else(|| malformed_json(resp, value, "unexpected JSON shape"))
 }
 
 /// A `malformed_response` for a body that parsed as JSON: the excerpt is the JSON with
 /// every string under a key that looks secret (`token`, `code`, `secret`, `password`,
 /// `jwt`) replaced by `<redacted>`, bounded like [`HttpResponse::excerpt`].
 pub(crate) fn malformed_json(resp: &HttpResponse, value: &Value, reason: &str) -> Error {
-    let shown = redact(value, false).to_string();
+    let shown = redact(value, false).to_json();
     let mut excerpt: String = shown.chars().take(200).collect();
     if shown.chars().nth(200).is_some() {
         excerpt.push('…');
@@ -116,8 +110,8 @@ fn redact(value: &Value, secret: bool) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(|v| redact(v, secret)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), redact(v, secret || is_secret_key(k))))
-                .collect(),
+                .map(|(k, v)| (k.as_str(), redact(v, secret || is_secret_key(k))))
+                .collect::<Map>(),
         ),
         other => other.clone(),
     }
@@ -158,11 +152,7 @@ pub(crate) fn retry_after(resp: &HttpResponse, body: Option<&Value>) -> Option<u
 
 fn as_seconds(v: &Value) -> Option<u64> {
     match v {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| *f >= 0.0 && f.is_finite())
-                .map(|f| f.ceil() as u64)
-        }),
+        Value::Number(n) => n.as_ceil_u64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -220,15 +210,40 @@ pub(crate) fn token_from(
     Ok(Secret::new(token))
 }
 
-/// `deserialize_with` for optional fields of user profiles: `null`, a missing field or a
+/// Lenient readers for optional fields of user profiles: `null`, a missing field or a
 /// value of the wrong type all become `None` instead of failing the whole response.
-pub(crate) fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    let v = Value::deserialize(d)?;
-    Ok(serde_json::from_value(v).ok())
+pub(crate) fn opt_str(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// See [`opt_str`]: a boolean member, else `None`.
+pub(crate) fn opt_bool(v: &Value, key: &str) -> Option<bool> {
+    v.get(key).and_then(Value::as_bool)
+}
+
+/// See [`opt_str`]: an integer member, else `None`.
+pub(crate) fn opt_i64(v: &Value, key: &str) -> Option<i64> {
+    v.get(key).and_then(Value::as_i64)
+}
+
+/// See [`opt_str`]: a non-negative integer member, else `None`.
+pub(crate) fn opt_u64(v: &Value, key: &str) -> Option<u64> {
+    v.get(key).and_then(Value::as_u64)
+}
+
+/// A required string member (`None` fails the shape).
+pub(crate) fn req_str(v: &Value, key: &str) -> Option<String> {
+    opt_str(v, key)
+}
+
+/// An object from `(name, value)` pairs where `None` values are left out.
+pub(crate) fn object_skip_none<const N: usize>(members: [(&str, Option<Value>); N]) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect::<Map>(),
+    )
 }
 
 /// Standard base64 (with padding), for HTTP Basic credentials.
@@ -247,13 +262,12 @@ pub(crate) fn base64(input: &[u8]) -> String {
     out
 }
 
-/// Declares a `u8`-backed enum that (de)serialises as its number, with `TryFrom<u8>`
-/// (unknown numbers are refused) and `From<Enum> for u8`.
+/// Declares a `u8`-backed enum written as its number in JSON, with `TryFrom<u8>`
+/// (unknown numbers are refused), `From<Enum> for u8`, `from_json` and `Into<Value>`.
 macro_rules! int_enum {
     ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $value:literal,)+ }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        #[serde(try_from = "u8", into = "u8")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $name {
             $($(#[$vm])* $variant = $value,)+
         }
@@ -271,6 +285,20 @@ macro_rules! int_enum {
         impl From<$name> for u8 {
             fn from(v: $name) -> u8 {
                 v as u8
+            }
+        }
+
+        impl From<$name> for $crate::json::Value {
+            fn from(v: $name) -> $crate::json::Value {
+                $crate::json::Value::from(v as u8)
+            }
+        }
+
+        impl $name {
+            /// Reads the number (`None` for anything else).
+            pub fn from_json(v: &$crate::json::Value) -> Option<Self> {
+                let n = u8::try_from(v.as_u64()?).ok()?;
+                Self::try_from(n).ok()
             }
         }
     };
@@ -315,13 +343,13 @@ mod tests {
         );
         assert_eq!(
             json_body(&HttpResponse::new(200, "{}")).unwrap(),
-            serde_json::json!({})
+            Value::Object(Map::new())
         );
     }
 
     #[test]
     fn redacted_excerpt_hides_tokens() {
-        let v = serde_json::json!({"auth_token": "Bearer abc.def", "user": {"id": 1}});
+        let v = json::parse_str(r#"{"auth_token": "Bearer abc.def", "user": {"id": 1}}"#).unwrap();
         let e = malformed_json(&HttpResponse::new(200, ""), &v, "x");
         let Error::MalformedResponse { excerpt, .. } = e else {
             panic!()
@@ -332,10 +360,13 @@ mod tests {
 
     #[test]
     fn retry_after_header_wins() {
-        let body = serde_json::json!({"retryAfter": 9, "data": {"retryAfter": 8}});
+        let body = json::parse_str(r#"{"retryAfter": 9, "data": {"retryAfter": 8}}"#).unwrap();
         let r = HttpResponse::new(429, "");
         assert_eq!(retry_after(&r, Some(&body)), Some(9));
-        let nested = serde_json::json!({"data": {"retryAfter": "8"}});
+        let nested = json::parse_str(r#"{"data": {"retryAfter": "8"}}"#).unwrap();
+        assert_eq!(retry_after(&r, Some(&nested)), Some(8));
+        let fraction = json::parse_str(r#"{"retry_after": 1.2}"#).unwrap();
+        assert_eq!(retry_after(&r, Some(&fraction)), Some(2));
         assert_eq!(retry_after(&r, Some(&nested)), Some(8));
         let r = r.with_header("Retry-After", "30");
         assert_eq!(retry_after(&r, Some(&body)), Some(30));

@@ -14,16 +14,14 @@ pub mod gizo;
 pub mod monetha;
 pub mod sso;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
+use crate::json::Value;
 use crate::phone::PhoneNumber;
 use crate::secret::{OtpCode, Secret};
 
 /// What the server said when it sent a code; kept (and stored) until `verify`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Challenge {
     /// Handle to echo at verify (Arita `otpToken`, Monetha `verification_token`).
     pub handle: Option<Secret>,
@@ -31,6 +29,36 @@ pub struct Challenge {
     pub is_registered: Option<bool>,
     /// Seconds the code stays valid, where the API says.
     pub code_ttl: Option<u64>,
+}
+
+impl Challenge {
+    /// The stored form: `{"handle":…,"isRegistered":…,"codeTtl":…}` (absent members left out).
+    pub fn to_json(&self) -> Value {
+        common::object_skip_none([
+            ("handle", self.handle.as_ref().map(|h| h.expose().into())),
+            ("isRegistered", self.is_registered.map(Value::from)),
+            ("codeTtl", self.code_ttl.map(Value::from)),
+        ])
+    }
+
+    /// Reads [`Challenge::to_json`]'s form; wrong types are refused.
+    pub fn from_json(v: &Value) -> Option<Challenge> {
+        let field = |k: &str| v.get(k).filter(|x| !x.is_null());
+        Some(Challenge {
+            handle: match field("handle") {
+                Some(h) => Some(Secret::new(h.as_str()?)),
+                None => None,
+            },
+            is_registered: match field("isRegistered") {
+                Some(b) => Some(b.as_bool()?),
+                None => None,
+            },
+            code_ttl: match field("codeTtl") {
+                Some(n) => Some(n.as_u64()?),
+                None => None,
+            },
+        })
+    }
 }
 
 /// The next thing to do while requesting a code.
@@ -48,7 +76,7 @@ pub struct Verified {
     /// The session token, without any `Bearer ` prefix.
     pub token: Secret,
     /// The user profile the provider returned, as JSON, if any.
-    pub user: Option<serde_json::Value>,
+    pub user: Option<Value>,
 }
 
 /// The sign-in flow of one provider.
@@ -88,8 +116,7 @@ pub trait Flow {
 }
 
 /// A provider and its configuration; JS passes it as an object tagged by `provider`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "provider", rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq)]
 // A custom description is large (endpoint templates); a config is built once per client.
 #[allow(clippy::large_enum_variant)]
 pub enum ProviderConfig {
@@ -106,6 +133,23 @@ pub enum ProviderConfig {
 }
 
 impl ProviderConfig {
+    /// Reads `{"provider": "gizo" | "arita" | "monetha" | "sso" | "custom", …}` with the
+    /// provider's own members beside the tag (a custom description is the object itself).
+    /// The error names the member that is wrong (`baseUrl: expected a string`).
+    pub fn from_json(v: &Value) -> Result<ProviderConfig, String> {
+        if v.as_object().is_none() {
+            return Err("the provider configuration must be an object".into());
+        }
+        match v.get("provider").and_then(Value::as_str) {
+            Some("gizo") => gizo::Config::from_json(v).map(ProviderConfig::Gizo),
+            Some("arita") => arita::Config::from_json(v).map(ProviderConfig::Arita),
+            Some("monetha") => monetha::Config::from_json(v).map(ProviderConfig::Monetha),
+            Some("sso") => sso::Config::from_json(v).map(ProviderConfig::Sso),
+            Some("custom") => custom::Description::from_json(v).map(ProviderConfig::Custom),
+            _ => Err("provider: expected \"gizo\", \"arita\", \"monetha\", \"sso\" or \"custom\"".into()),
+        }
+    }
+
     /// The flow of this provider.
     pub fn flow(&self) -> &dyn Flow {
         match self {
