@@ -20,6 +20,7 @@
 //! `tests/fuzz_regressions.rs` fails when 1 and 2 disagree.
 
 use phone_auth::http::HttpResponse;
+use phone_auth::json;
 use phone_auth::phone::{PhoneFormat, PhoneNumber};
 use phone_auth::provider::{arita, custom, gizo, monetha, sso, Challenge, CodeStep, Flow};
 use phone_auth::secret::{OtpCode, Secret};
@@ -39,6 +40,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("sso_responses", sso_responses),
     ("custom_description", custom_description),
     ("session_snapshot", session_snapshot),
+    ("json_parse", json_parse),
 ];
 
 /// The phone parser: `region\ninput` (or just `input`), lossy UTF-8.
@@ -190,7 +192,10 @@ pub fn custom_description(data: &[u8]) {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (data, &[][..]),
     };
-    let Ok(description) = serde_json::from_slice::<custom::Description>(json) else {
+    let Ok(value) = json::parse(json) else {
+        return;
+    };
+    let Ok(description) = custom::Description::from_json(&value) else {
         return;
     };
     if description.validate().is_err() {
@@ -223,26 +228,39 @@ pub fn session_snapshot(data: &[u8]) {
     let _ = machine.restore(1_700_000_000_000, Some(&text));
 }
 
-fn config<T: serde::de::DeserializeOwned>(json: &str) -> T {
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("fuzz config {json}: {e}"))
+fn config<T>(json: &str, read: fn(&json::Value) -> Result<T, String>) -> T {
+    let value = json::parse_str(json).unwrap_or_else(|e| panic!("fuzz config {json}: {e:?}"));
+    read(&value).unwrap_or_else(|e| panic!("fuzz config {json}: {e}"))
+}
+
+/// The JSON reader every parser above stands on: whatever it accepts writes back as
+/// JSON it accepts again, to the same value, and the same text (a fixpoint).
+pub fn json_parse(data: &[u8]) {
+    let Ok(value) = json::parse(data) else {
+        return;
+    };
+    let text = value.to_json();
+    let again = json::parse_str(&text).unwrap_or_else(|e| panic!("own output refused: {e:?}"));
+    assert_eq!(again, value, "a written document must read back the same");
+    assert_eq!(again.to_json(), text, "writing is a fixpoint");
 }
 
 /// The provider configurations the flows run with (also checked by the replay test).
 pub fn gizo_config() -> gizo::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#)
+    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#, gizo::Config::from_json)
 }
 
 /// See [`gizo_config`].
 pub fn arita_config() -> arita::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#)
+    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#, arita::Config::from_json)
 }
 
 /// See [`gizo_config`].
 pub fn monetha_config() -> monetha::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787","deviceId":"fuzz-device"}"#)
+    config(r#"{"baseUrl":"http://127.0.0.1:8787","deviceId":"fuzz-device"}"#, monetha::Config::from_json)
 }
 
 /// See [`gizo_config`].
 pub fn sso_config() -> sso::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#)
+    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#, sso::Config::from_json)
 }
