@@ -23,9 +23,15 @@ pub enum Method {
 impl Method {
     /// A method from its name, any case (`"post"` → `Post`).
     pub fn parse(name: &str) -> Option<Method> {
-        [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete]
-            .into_iter()
-            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+        [
+            Method::Get,
+            Method::Post,
+            Method::Put,
+            Method::Patch,
+            Method::Delete,
+        ]
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(name))
     }
 
     /// The method as it appears on the wire.

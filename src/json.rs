@@ -226,13 +226,11 @@ impl Map {
     }
 }
 
+/// Collects members as given, in order, duplicates included (linear; [`Map::get`] still
+/// finds the last of a name). Use [`Map::insert`] to replace.
 impl<K: Into<String>> FromIterator<(K, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
-        let mut m = Map::new();
-        for (k, v) in iter {
-            m.insert(k, v);
-        }
-        m
+        Map(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 }
 
@@ -354,6 +352,8 @@ pub fn write_str(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             c if (c as u32) < 0x20 => {
                 let b = c as usize;
                 out.push_str("\\u00");

@@ -89,8 +89,10 @@ pub fn token_decode(data: &[u8]) {
         );
     }
     let session = SessionToken::new(&Secret::new(text.as_ref()), 1_700_000_000_000);
-    let stored = serde_json::to_string(&session).unwrap_or_default();
-    let back: Option<SessionToken> = serde_json::from_str(&stored).ok();
+    let stored = session.to_json().to_json();
+    let back = json::parse_str(&stored)
+        .ok()
+        .and_then(|v| SessionToken::from_json(&v));
     assert_eq!(back.as_ref(), Some(&session), "a stored token must restore");
 }
 
@@ -247,20 +249,32 @@ pub fn json_parse(data: &[u8]) {
 
 /// The provider configurations the flows run with (also checked by the replay test).
 pub fn gizo_config() -> gizo::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#, gizo::Config::from_json)
+    config(
+        r#"{"baseUrl":"http://127.0.0.1:8787"}"#,
+        gizo::Config::from_json,
+    )
 }
 
 /// See [`gizo_config`].
 pub fn arita_config() -> arita::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#, arita::Config::from_json)
+    config(
+        r#"{"baseUrl":"http://127.0.0.1:8787"}"#,
+        arita::Config::from_json,
+    )
 }
 
 /// See [`gizo_config`].
 pub fn monetha_config() -> monetha::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787","deviceId":"fuzz-device"}"#, monetha::Config::from_json)
+    config(
+        r#"{"baseUrl":"http://127.0.0.1:8787","deviceId":"fuzz-device"}"#,
+        monetha::Config::from_json,
+    )
 }
 
 /// See [`gizo_config`].
 pub fn sso_config() -> sso::Config {
-    config(r#"{"baseUrl":"http://127.0.0.1:8787"}"#, sso::Config::from_json)
+    config(
+        r#"{"baseUrl":"http://127.0.0.1:8787"}"#,
+        sso::Config::from_json,
+    )
 }

@@ -205,11 +205,11 @@ fn network() -> Error {
 }
 
 fn monetha() -> ProviderConfig {
-    serde_json::from_value(json!({
-        "provider": "monetha",
-        "baseUrl": "https://api.monetha.io",
-        "deviceId": DEVICE,
-    }))
+    ProviderConfig::from_json(&crate::json::Value::object([
+        ("provider", "monetha".into()),
+        ("baseUrl", "https://api.monetha.io".into()),
+        ("deviceId", DEVICE.into()),
+    ]))
     .unwrap()
 }
 
@@ -309,7 +309,10 @@ fn monetha_sign_in_sends_the_seed_requests_and_strips_bearer() {
     );
     assert_eq!(session.token.secret().expose(), token);
     assert_eq!(session.phone, "+37068086090");
-    assert_eq!(session.user, Some(json!({ "id": 42 })));
+    assert_eq!(
+        session.user,
+        Some(crate::json::parse_str(r#"{"id":42}"#).unwrap())
+    );
     assert_eq!(got.expose(), token);
     assert_eq!(client.state(), StateKind::SignedIn);
     assert!(client.snapshot().is_some_and(|s| s.contains(&token)));

@@ -24,12 +24,27 @@ fn last_duplicate_member_wins_like_json_parse() {
 
 #[test]
 fn truncation_is_eof_and_garbage_is_syntax() {
-    for s in ["", "{", r#"{"a""#, r#"{"a":"#, "[1,", r#""abc"#, "tru", "-", "1.", "1e"] {
+    for s in [
+        "", "{", r#"{"a""#, r#"{"a":"#, "[1,", r#""abc"#, "tru", "-", "1.", "1e",
+    ] {
         assert_eq!(p(s), Err(ParseError::Eof), "{s:?}");
     }
     for s in [
-        "{,}", "[1,]", "01", "+1", "NaN", "'a'", "{a:1}", "[1 2]", "1 2", "\"\u{1}\"", "nul!",
-        r#""\x""#, r#""\u12G4""#, ".5", "1.e3",
+        "{,}",
+        "[1,]",
+        "01",
+        "+1",
+        "NaN",
+        "'a'",
+        "{a:1}",
+        "[1 2]",
+        "1 2",
+        "\"\u{1}\"",
+        "nul!",
+        r#""\x""#,
+        r#""\u12G4""#,
+        ".5",
+        "1.e3",
     ] {
         assert_eq!(p(s), Err(ParseError::Syntax), "{s:?}");
     }
@@ -77,8 +92,12 @@ fn numbers_convert_without_floats() {
 
 #[test]
 fn control_characters_are_escaped() {
-    let v = Value::from("a\"b\\c\u{1}\u{1f}\t");
-    assert_eq!(v.to_json(), r#""a\"b\\c\u0001\u001f\t""#);
+    let v = Value::from("a\"b\\c\u{1}\u{1f}\t\u{8}\u{c}");
+    assert_eq!(v.to_json(), r#""a\"b\\c\u0001\u001f\t\b\f""#);
+    assert_eq!(
+        v.to_json(),
+        serde_json::Value::from(v.as_str().unwrap()).to_string()
+    );
     assert_eq!(p(&v.to_json()).unwrap(), v);
 }
 

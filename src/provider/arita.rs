@@ -6,34 +6,56 @@
 //! or SIGNUP → `login/verify` or `signup/verify`. The choice travels in the `otpToken`
 //! JWT's `nature` claim and is recorded in [`Challenge::is_registered`].
 
-use serde::{Deserialize, Serialize, Serializer};
-use serde_json::Value;
-
-use super::common::{self, int_enum, lenient};
+use super::common::{self, int_enum};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
 use crate::http::{join_url, HttpRequest, HttpResponse, Method};
+use crate::json::Value;
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
 use crate::token::Token;
 
 /// Arita configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Origin of the API (paths `/app/auth/…` are appended).
     pub base_url: String,
     /// This device's push token, sent with a password login (`deviceToken`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_token: Option<String>,
 }
 
+impl Config {
+    /// Reads `{"baseUrl": "…", "deviceToken": "…"}` (`deviceToken` may be absent or
+    /// null; other members, such as the `provider` tag, are ignored). The error names
+    /// the wrong member.
+    pub fn from_json(v: &Value) -> Result<Config, String> {
+        let base_url = v
+            .get("baseUrl")
+            .and_then(Value::as_str)
+            .ok_or("baseUrl: expected a string")?;
+        let device_token = match v.get("deviceToken") {
+            None | Some(Value::Null) => None,
+            Some(t) => Some(t.as_str().ok_or("deviceToken: expected a string")?),
+        };
+        Ok(Config {
+            base_url: base_url.to_owned(),
+            device_token: device_token.map(str::to_owned),
+        })
+    }
+}
+
 /// Body with a `loginID` (account check): e-mail, phone (E.164 here) or username.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoginIdInput {
     /// The login identification.
-    #[serde(rename = "loginID")]
     pub login_id: String,
+}
+
+impl LoginIdInput {
+    /// The body: `{"loginID":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([("loginID", self.login_id.as_str().into())])
+    }
 }
 
 int_enum! {
@@ -49,35 +71,70 @@ int_enum! {
 }
 
 /// `account/check` data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountCheck {
     /// Kind of identifier.
-    #[serde(default, deserialize_with = "lenient")]
     pub account_type: Option<AccountType>,
     /// Whether the account exists.
     pub exists: bool,
     /// Whether the user has set a password.
-    #[serde(default, deserialize_with = "lenient")]
     pub set_password: Option<bool>,
 }
 
+impl AccountCheck {
+    /// Reads `{"accountType":3,"exists":false,"setPassword":false}`: `exists` must be a
+    /// boolean; the other two become `None` when absent, null or of another kind.
+    pub fn from_json(v: &Value) -> Option<AccountCheck> {
+        Some(AccountCheck {
+            account_type: v.get("accountType").and_then(AccountType::from_json),
+            exists: v.get("exists")?.as_bool()?,
+            set_password: common::opt_bool(v, "setPassword"),
+        })
+    }
+
+    /// `{"accountType":…,"exists":…,"setPassword":…}`, `null` for an unknown member.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("accountType", self.account_type.into()),
+            ("exists", self.exists.into()),
+            ("setPassword", self.set_password.into()),
+        ])
+    }
+}
+
 /// Body of `username/info`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UsernameInput {
     /// The username.
     pub username: String,
 }
 
+impl UsernameInput {
+    /// The body: `{"username":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([("username", self.username.as_str().into())])
+    }
+}
+
 /// E-mail and phone of a user (blurred from `username/info`, clear from `GET info`).
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct EmailPhone {
     /// E-mail, if linked.
-    #[serde(default, deserialize_with = "lenient")]
     pub email: Option<String>,
     /// Phone, if linked.
-    #[serde(default, deserialize_with = "lenient")]
     pub phone: Option<String>,
+}
+
+impl EmailPhone {
+    /// Reads `{"email":…,"phone":…}` (an object; a member that is absent, null or not a
+    /// string is `None`).
+    pub fn from_json(v: &Value) -> Option<EmailPhone> {
+        v.as_object()?;
+        Some(EmailPhone {
+            email: common::opt_str(v, "email"),
+            phone: common::opt_str(v, "phone"),
+        })
+    }
 }
 
 /// A password login.
@@ -89,15 +146,6 @@ pub struct LoginInput {
     pub password: Secret,
     /// Device token; [`Config::device_token`] when `None`.
     pub device_token: Option<String>,
-}
-
-#[derive(Serialize)]
-struct LoginBody<'a> {
-    #[serde(rename = "loginID")]
-    login_id: &'a str,
-    password: &'a Secret,
-    #[serde(rename = "deviceToken")]
-    device_token: &'a str,
 }
 
 int_enum! {
@@ -129,62 +177,68 @@ int_enum! {
 }
 
 /// Body of `otp`: `{"nature":1,"loginID":"…","sendType":0}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OtpInput {
     /// Why the code is sent.
     pub nature: OtpNature,
     /// E-mail, phone or username.
-    #[serde(rename = "loginID")]
     pub login_id: String,
     /// Where to send it.
-    #[serde(rename = "sendType")]
     pub send_type: SendType,
 }
 
+impl OtpInput {
+    /// The body: `{"nature":1,"loginID":"…","sendType":0}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("nature", self.nature.into()),
+            ("loginID", self.login_id.as_str().into()),
+            ("sendType", self.send_type.into()),
+        ])
+    }
+}
+
 /// Body of the three `…/verify` calls: `{"otp":37695,"otpToken":"…"}` (the code as an integer).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyInput {
     /// The code.
-    #[serde(serialize_with = "otp_number")]
     pub otp: OtpCode,
     /// The `otpToken` from `otp`.
-    #[serde(rename = "otpToken")]
     pub otp_token: Secret,
 }
 
-fn otp_number<S: Serializer>(code: &OtpCode, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(code.as_u64())
-}
-
-#[derive(Serialize)]
-struct PasswordBody<'a> {
-    password: &'a Secret,
-}
-
-#[derive(Serialize)]
-struct DeviceTokenBody<'a> {
-    #[serde(rename = "deviceToken")]
-    device_token: &'a str,
+impl VerifyInput {
+    /// The body: `{"otp":37695,"otpToken":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("otp", self.otp.as_u64().into()),
+            ("otpToken", self.otp_token.expose().into()),
+        ])
+    }
 }
 
 fn url(cfg: &Config, path: &str) -> String {
     join_url(&cfg.base_url, &format!("/app/auth/{path}"))
 }
 
-fn post(cfg: &Config, path: &str, body: &impl Serialize) -> Result<HttpRequest, Error> {
-    common::json_request(Method::Post, url(cfg, path), "application/json", body)
+fn json_request(cfg: &Config, method: Method, path: &str, body: &Value) -> HttpRequest {
+    common::json_request(method, url(cfg, path), "application/json", body)
+}
+
+fn post(cfg: &Config, path: &str, body: &Value) -> Result<HttpRequest, Error> {
+    Ok(json_request(cfg, Method::Post, path, body))
 }
 
 /// `POST /app/auth/account/check`.
 pub fn build_account_check(cfg: &Config, input: &LoginIdInput) -> Result<HttpRequest, Error> {
-    post(cfg, "account/check", input)
+    post(cfg, "account/check", &input.to_json())
 }
 
 /// Whether the account exists. The failure envelope `輸入的用戶名不存在` ("user name does
 /// not exist") is read as `exists: false`.
 pub fn parse_account_check(resp: &HttpResponse) -> Result<AccountCheck, Error> {
     match data(resp) {
-        Ok(data) => common::typed(resp, &data),
+        Ok(data) => common::typed(resp, &data, AccountCheck::from_json),
         Err(Error::Server {
             message: Some(m), ..
         }) if is_unknown_user(&m) => Ok(AccountCheck {
@@ -204,12 +258,12 @@ fn is_unknown_user(message: &str) -> bool {
 
 /// `POST /app/auth/username/info`.
 pub fn build_username_info(cfg: &Config, input: &UsernameInput) -> Result<HttpRequest, Error> {
-    post(cfg, "username/info", input)
+    post(cfg, "username/info", &input.to_json())
 }
 
 /// Blurred e-mail and phone.
 pub fn parse_username_info(resp: &HttpResponse) -> Result<EmailPhone, Error> {
-    data_typed(resp)
+    data_typed(resp, EmailPhone::from_json)
 }
 
 /// `GET /app/auth/info` with the user's token.
@@ -222,7 +276,7 @@ pub fn build_info(cfg: &Config, token: &Secret) -> Result<HttpRequest, Error> {
 
 /// E-mail and phone.
 pub fn parse_info(resp: &HttpResponse) -> Result<EmailPhone, Error> {
-    data_typed(resp)
+    data_typed(resp, EmailPhone::from_json)
 }
 
 /// `POST /app/auth/login` (password login).
@@ -235,11 +289,11 @@ pub fn build_login(cfg: &Config, input: &LoginInput) -> Result<HttpRequest, Erro
             field: "deviceToken",
             message: "a password login needs a device token".into(),
         })?;
-    let body = LoginBody {
-        login_id: &input.login_id,
-        password: &input.password,
-        device_token,
-    };
+    let body = Value::object([
+        ("loginID", input.login_id.as_str().into()),
+        ("password", input.password.expose().into()),
+        ("deviceToken", device_token.into()),
+    ]);
     post(cfg, "login", &body)
 }
 
@@ -251,7 +305,7 @@ pub fn parse_login(resp: &HttpResponse) -> Result<Secret, Error> {
 
 /// `POST /app/auth/otp`: sends a code.
 pub fn build_otp(cfg: &Config, input: &OtpInput) -> Result<HttpRequest, Error> {
-    post(cfg, "otp", input)
+    post(cfg, "otp", &input.to_json())
 }
 
 /// The `otpToken` to echo at verify.
@@ -262,7 +316,7 @@ pub fn parse_otp(resp: &HttpResponse) -> Result<Secret, Error> {
 
 /// `POST /app/auth/login/verify`.
 pub fn build_login_verify(cfg: &Config, input: &VerifyInput) -> Result<HttpRequest, Error> {
-    post(cfg, "login/verify", input)
+    post(cfg, "login/verify", &input.to_json())
 }
 
 /// The access token.
@@ -272,7 +326,7 @@ pub fn parse_login_verify(resp: &HttpResponse) -> Result<Secret, Error> {
 
 /// `POST /app/auth/signup/verify`.
 pub fn build_signup_verify(cfg: &Config, input: &VerifyInput) -> Result<HttpRequest, Error> {
-    post(cfg, "signup/verify", input)
+    post(cfg, "signup/verify", &input.to_json())
 }
 
 /// The access token.
@@ -285,7 +339,7 @@ pub fn build_forgot_password_verify(
     cfg: &Config,
     input: &VerifyInput,
 ) -> Result<HttpRequest, Error> {
-    post(cfg, "forgot-password/verify", input)
+    post(cfg, "forgot-password/verify", &input.to_json())
 }
 
 /// The access token that may then set a new password.
@@ -317,12 +371,8 @@ fn password_request(
     password: &Secret,
 ) -> Result<HttpRequest, Error> {
     validate_password(password)?;
-    let req = common::json_request(
-        method,
-        url(cfg, "password"),
-        "application/json",
-        &PasswordBody { password },
-    )?;
+    let body = Value::object([("password", password.expose().into())]);
+    let req = json_request(cfg, method, "password", &body);
     Ok(common::bearer(req, token))
 }
 
@@ -379,12 +429,8 @@ pub fn build_device_token(
             message: "the device token must have 1 to 255 characters".into(),
         });
     }
-    let req = common::json_request(
-        Method::Put,
-        url(cfg, "device-token"),
-        "application/json",
-        &DeviceTokenBody { device_token },
-    )?;
+    let body = Value::object([("deviceToken", device_token.into())]);
+    let req = json_request(cfg, Method::Put, "device-token", &body);
     Ok(common::bearer(req, token))
 }
 
@@ -393,9 +439,9 @@ pub fn parse_device_token(resp: &HttpResponse) -> Result<(), Error> {
     data(resp).map(drop)
 }
 
-fn data_typed<T: serde::de::DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+fn data_typed<T>(resp: &HttpResponse, read: impl FnOnce(&Value) -> Option<T>) -> Result<T, Error> {
     let data = data(resp)?;
-    common::typed(resp, &data)
+    common::typed(resp, &data, read)
 }
 
 /// Opens the envelope: `data` when `success` is true, else the mapped error.

@@ -226,16 +226,6 @@ pub(crate) fn opt_i64(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64)
 }
 
-/// See [`opt_str`]: a non-negative integer member, else `None`.
-pub(crate) fn opt_u64(v: &Value, key: &str) -> Option<u64> {
-    v.get(key).and_then(Value::as_u64)
-}
-
-/// A required string member (`None` fails the shape).
-pub(crate) fn req_str(v: &Value, key: &str) -> Option<String> {
-    opt_str(v, key)
-}
-
 /// An object from `(name, value)` pairs where `None` values are left out.
 pub(crate) fn object_skip_none<const N: usize>(members: [(&str, Option<Value>); N]) -> Value {
     Value::Object(

@@ -18,96 +18,73 @@ use std::collections::BTreeMap;
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
 use super::common;
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
 use crate::http::{join_url, HttpRequest, HttpResponse, Method};
+use crate::json::Value;
 use crate::phone::{PhoneError, PhoneFormat, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
+use read::pointer;
 use template::{collect_strings, fill, fill_json, percent_encode, placeholders, Vars, PHONE_VARS};
 
 /// A phone-OTP API described as data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Description {
     /// Short name (`[a-z0-9_-]`, 1–32 characters), reported as the provider name.
     pub name: String,
     /// Origin of the API; endpoint paths are appended.
     pub base_url: String,
     /// How `{{phone}}` is written.
-    #[serde(default)]
     pub phone_format: PhoneForm,
     /// Headers sent with every request (templates allowed where the endpoint allows them).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
     /// Sends the code.
     pub request_code: Endpoint,
     /// Checks the code (for registered numbers, or always when `signUp` is absent).
     pub verify: Endpoint,
     /// Checks the code for numbers `registeredPointer` says are not registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_up: Option<Endpoint>,
     /// Trades the current token for a new one (provider-native refresh).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh: Option<Endpoint>,
     /// Revokes the token on sign-out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_out: Option<Endpoint>,
     /// Pointer to the handle in the code response (string or number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_pointer: Option<String>,
     /// Pointer to the is-registered flag in the code response (bool, 0/1, "0"/"1").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_pointer: Option<String>,
     /// Pointer to the code's lifetime in seconds in the code response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_ttl_pointer: Option<String>,
     /// Pointer to the token in verify and refresh responses (a `Bearer ` prefix is stripped).
     pub token_pointer: String,
     /// Pointer to the user object in verify and refresh responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_pointer: Option<String>,
     /// Pointer to a success flag: where it is `false`, a 2xx response is a failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_pointer: Option<String>,
     /// Pointer to a machine-readable error kind in failure bodies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_pointer: Option<String>,
     /// Pointer to the human message in failure bodies (default: `message`, `title`, `error`…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_pointer: Option<String>,
     /// Values found at `errorPointer`, mapped to phone-auth error codes.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub error_codes: BTreeMap<String, ErrorKind>,
 }
 
 /// One endpoint.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Endpoint {
     /// HTTP method (`POST` by default).
-    #[serde(default = "post")]
     pub method: Method,
     /// Path, starting with `/`, appended to the base URL; placeholders are percent-encoded.
     pub path: String,
     /// Extra headers for this endpoint.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
-    /// JSON body template (sent as `application/json`; object keys go out sorted).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// JSON body template (sent as `application/json`; object keys go out sorted, and
+    /// [`Description::from_json`] keeps them sorted).
     pub body: Option<Value>,
 }
 
-fn post() -> Method {
-    Method::Post
-}
-
 /// How `{{phone}}` is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum PhoneForm {
     /// `+491747707607`
     #[default]
@@ -132,8 +109,7 @@ impl From<PhoneForm> for PhoneFormat {
 }
 
 /// The error codes a custom API's failures can map to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// `invalid_code`
     InvalidCode,
@@ -210,6 +186,17 @@ impl From<DescriptionError> for Error {
 }
 
 impl Description {
+    /// Reads a description as JavaScript passes it (`camelCase`, see the module docs and
+    /// `docs/providers.md`). Unknown or repeated members are refused so typos surface; a
+    /// `provider` member, if present, must be `"custom"` (the tag of
+    /// [`super::ProviderConfig`]). The error names the member:
+    /// `verify.method: expected "GET", "POST", "PUT", "PATCH" or "DELETE"`.
+    ///
+    /// Reading does not [`validate`](Description::validate); every request does.
+    pub fn from_json(v: &Value) -> Result<Description, String> {
+        read::description(v)
+    }
+
     /// Checks the description; every failure is a [`DescriptionError`].
     pub fn validate(&self) -> Result<(), DescriptionError> {
         let name_ok = (1..=32).contains(&self.name.len())
@@ -348,7 +335,7 @@ impl Description {
         let flag = self
             .success_pointer
             .as_deref()
-            .and_then(|p| body.pointer(p));
+            .and_then(|p| pointer(&body, p));
         if flag.and_then(common::loose_bool) == Some(false) {
             return Err(self.error(resp, Some(&body)));
         }
@@ -356,7 +343,7 @@ impl Description {
     }
 
     fn error(&self, resp: &HttpResponse, body: Option<&Value>) -> Error {
-        let at = |p: &Option<String>| body.zip(p.as_deref()).and_then(|(b, p)| b.pointer(p));
+        let at = |p: &Option<String>| body.zip(p.as_deref()).and_then(|(b, p)| pointer(b, p));
         let message = at(&self.message_pointer)
             .and_then(Value::as_str)
             .map(str::to_owned)
@@ -392,12 +379,12 @@ impl Description {
     /// Token and user from a verify or refresh response.
     fn verified(&self, resp: &HttpResponse) -> Result<Verified, Error> {
         let body = self.success_json(resp)?;
-        let raw = body.pointer(&self.token_pointer).and_then(Value::as_str);
+        let raw = pointer(&body, &self.token_pointer).and_then(Value::as_str);
         let token = common::token_from(resp, &body, raw)?;
         let user = self
             .user_pointer
             .as_deref()
-            .and_then(|p| body.pointer(p))
+            .and_then(|p| pointer(&body, p))
             .filter(|u| !u.is_null())
             .cloned();
         Ok(Verified { token, user })
@@ -423,11 +410,11 @@ impl Flow for Description {
             return Err(common::unexpected_step(step));
         }
         let body = self.success_json(resp)?;
-        let at = |p: &Option<String>| p.as_deref().and_then(|p| body.pointer(p));
+        let at = |p: &Option<String>| p.as_deref().and_then(|p| pointer(&body, p));
         let handle = match (&self.handle_pointer, at(&self.handle_pointer)) {
             (None, _) => None,
             (Some(_), Some(Value::String(s))) if !s.is_empty() => Some(Secret::new(s.as_str())),
-            (Some(_), Some(Value::Number(n))) => Some(Secret::new(n.to_string())),
+            (Some(_), Some(Value::Number(n))) => Some(Secret::new(n.as_str())),
             (Some(_), _) => {
                 return Err(common::malformed_json(
                     resp,
@@ -485,6 +472,7 @@ impl Flow for Description {
     }
 }
 
+mod read;
 mod template;
 
 #[cfg(test)]

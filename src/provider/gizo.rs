@@ -8,13 +8,13 @@
 //!
 //! The username is the GIZO phone form `+49_1747707607`.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use std::collections::BTreeMap;
 
-use super::common::{self, lenient};
+use super::common::{self, opt_bool, opt_str};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
 use crate::http::{join_url, HttpRequest, HttpResponse, Method};
+use crate::json::Value;
 use crate::phone::{PhoneError, PhoneFormat, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
 
@@ -28,25 +28,49 @@ pub const ACCESS_TOKEN_PATH: &str = "/api/v1/company/access-token";
 pub const CLIENT_TOKEN_PATH: &str = "/api/v2/User/client-token";
 
 /// GIZO configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Origin of the API, e.g. `https://api.artificient.de` (paths are appended).
     pub base_url: String,
     /// The app's bearer token for Method 1 calls. Without it the requests carry no
     /// `Authorization` header and GIZO answers 401 (`unauthorized`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_token: Option<Secret>,
 }
 
+impl Config {
+    /// Reads `{"baseUrl": "…", "appToken": "…"}` (`appToken` may be absent or null; the
+    /// `provider` tag and unknown members are ignored). The error names the wrong member.
+    pub fn from_json(v: &Value) -> Result<Config, String> {
+        let base_url = v
+            .get("baseUrl")
+            .and_then(Value::as_str)
+            .ok_or("baseUrl: expected a string")?;
+        let app_token = match v.get("appToken") {
+            None | Some(Value::Null) => None,
+            Some(t) => Some(Secret::new(
+                t.as_str().ok_or("appToken: expected a string")?,
+            )),
+        };
+        Ok(Config {
+            base_url: base_url.to_owned(),
+            app_token,
+        })
+    }
+}
+
 /// Body of `checkIdentity`: `{"username":"+49_1747707607"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckIdentityInput {
     /// The phone number in GIZO form.
     pub username: String,
 }
 
 impl CheckIdentityInput {
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        Value::object([("username", self.username.as_str().into())])
+    }
+
     /// The input for a phone number.
     pub fn for_phone(phone: &PhoneNumber) -> Self {
         CheckIdentityInput {
@@ -56,8 +80,7 @@ impl CheckIdentityInput {
 }
 
 /// Body of `v3/User/verify`: `{"username":"+49_1747707607","verifyCode":"12345"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyInput {
     /// The phone number in GIZO form.
     pub username: String,
@@ -65,15 +88,30 @@ pub struct VerifyInput {
     pub verify_code: Secret,
 }
 
+impl VerifyInput {
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("username", self.username.as_str().into()),
+            ("verifyCode", self.verify_code.expose().into()),
+        ])
+    }
+}
+
 /// GIZO's `Gender` (0, 1 or 2; the seed does not name the values).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gender(u8);
 
 impl Gender {
     /// The number the API uses.
     pub fn value(self) -> u8 {
         self.0
+    }
+
+    /// Reads the number (`None` for anything but 0, 1 or 2).
+    pub fn from_json(v: &Value) -> Option<Gender> {
+        let n = u8::try_from(v.as_u64()?).ok()?;
+        Gender::try_from(n).ok()
     }
 }
 
@@ -96,36 +134,63 @@ impl From<Gender> for u8 {
 
 /// The user profile `v3/User/verify` returns. Every field is nullable in the API's
 /// schema; nulls, missing fields and values of the wrong type become `None`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Profile {
     /// The phone number in GIZO form.
-    #[serde(default, deserialize_with = "lenient")]
     pub user_name: Option<String>,
     /// First name.
-    #[serde(default, deserialize_with = "lenient")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, deserialize_with = "lenient")]
     pub last_name: Option<String>,
     /// E-mail address (may be empty).
-    #[serde(default, deserialize_with = "lenient")]
     pub email: Option<String>,
     /// The phone number in GIZO form.
-    #[serde(default, deserialize_with = "lenient")]
     pub phone_number: Option<String>,
     /// Profile image path.
-    #[serde(default, deserialize_with = "lenient")]
     pub profile_image_path: Option<String>,
     /// Birth date as sent (`2025-06-11` or a date-time).
-    #[serde(default, deserialize_with = "lenient")]
     pub birth_date: Option<String>,
     /// Gender 0/1/2.
-    #[serde(default, deserialize_with = "lenient")]
     pub gender: Option<Gender>,
     /// Whether the profile has been filled in.
-    #[serde(default, deserialize_with = "lenient")]
     pub is_initialized: Option<bool>,
+}
+
+impl Profile {
+    /// Reads the profile members of an object (`None` when `v` is not an object).
+    pub fn from_json(v: &Value) -> Option<Profile> {
+        v.as_object()?;
+        Some(Profile {
+            user_name: opt_str(v, "userName"),
+            first_name: opt_str(v, "firstName"),
+            last_name: opt_str(v, "lastName"),
+            email: opt_str(v, "email"),
+            phone_number: opt_str(v, "phoneNumber"),
+            profile_image_path: opt_str(v, "profileImagePath"),
+            birth_date: opt_str(v, "birthDate"),
+            gender: v.get("gender").and_then(Gender::from_json),
+            is_initialized: opt_bool(v, "isInitialized"),
+        })
+    }
+
+    /// The profile as the session reports it: every member, `null` when unknown, in
+    /// alphabetical order (the order the SDK has always reported it in).
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("birthDate", self.birth_date.as_deref().into()),
+            ("email", self.email.as_deref().into()),
+            ("firstName", self.first_name.as_deref().into()),
+            ("gender", self.gender.map(Gender::value).into()),
+            ("isInitialized", self.is_initialized.into()),
+            ("lastName", self.last_name.as_deref().into()),
+            ("phoneNumber", self.phone_number.as_deref().into()),
+            (
+                "profileImagePath",
+                self.profile_image_path.as_deref().into(),
+            ),
+            ("userName", self.user_name.as_deref().into()),
+        ])
+    }
 }
 
 /// What `v3/User/verify` returns: the profile and the user's token.
@@ -138,8 +203,7 @@ pub struct VerifyOutput {
 }
 
 /// Body of `company/access-token` (server-only: it holds the client secret).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessTokenInput {
     /// Client id from `auth.json`.
     pub client_id: String,
@@ -147,19 +211,35 @@ pub struct AccessTokenInput {
     pub client_secret: Secret,
 }
 
+impl AccessTokenInput {
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("clientId", self.client_id.as_str().into()),
+            ("clientSecret", self.client_secret.expose().into()),
+        ])
+    }
+}
+
 /// Body of `v2/User/client-token`: `{"userId":1}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientTokenInput {
     /// The GIZO user id (int64).
     pub user_id: i64,
+}
+
+impl ClientTokenInput {
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        Value::object([("userId", self.user_id.into())])
+    }
 }
 
 fn post(
     cfg: &Config,
     path: &str,
     bearer: Option<&Secret>,
-    body: &impl Serialize,
+    body: &Value,
 ) -> Result<HttpRequest, Error> {
     let mut req = HttpRequest::new(Method::Post, join_url(&cfg.base_url, path));
     if let Some(token) = bearer {
@@ -168,7 +248,7 @@ fn post(
     let mut req = req
         .header("Content-Type", "application/json")
         .header("Accept", "*/*");
-    req.body = Some(common::to_json(body)?);
+    req.body = Some(body.to_json());
     Ok(req)
 }
 
@@ -177,7 +257,12 @@ pub fn build_check_identity(
     cfg: &Config,
     input: &CheckIdentityInput,
 ) -> Result<HttpRequest, Error> {
-    post(cfg, CHECK_IDENTITY_PATH, cfg.app_token.as_ref(), input)
+    post(
+        cfg,
+        CHECK_IDENTITY_PATH,
+        cfg.app_token.as_ref(),
+        &input.to_json(),
+    )
 }
 
 /// Any 2xx is success (`true`, `{}`, an empty body); a JSON `false` is a `server`
@@ -200,20 +285,20 @@ pub fn parse_check_identity(resp: &HttpResponse) -> Result<(), Error> {
 
 /// `POST /api/v3/User/verify` with the app bearer.
 pub fn build_verify(cfg: &Config, input: &VerifyInput) -> Result<HttpRequest, Error> {
-    post(cfg, VERIFY_PATH, cfg.app_token.as_ref(), input)
+    post(cfg, VERIFY_PATH, cfg.app_token.as_ref(), &input.to_json())
 }
 
 /// The profile and token; a missing or empty `token` is `malformed_response`.
 pub fn parse_verify(resp: &HttpResponse) -> Result<VerifyOutput, Error> {
     let body = success_json(resp)?;
-    let profile: Profile = common::typed(resp, &body)?;
+    let profile = common::typed(resp, &body, Profile::from_json)?;
     let token = common::token_from(resp, &body, body.get("token").and_then(Value::as_str))?;
     Ok(VerifyOutput { profile, token })
 }
 
 /// `POST /api/v1/company/access-token` (no `Authorization`: the seed says none is needed).
 pub fn build_access_token(cfg: &Config, input: &AccessTokenInput) -> Result<HttpRequest, Error> {
-    post(cfg, ACCESS_TOKEN_PATH, None, input)
+    post(cfg, ACCESS_TOKEN_PATH, None, &input.to_json())
 }
 
 /// The admin token.
@@ -228,7 +313,7 @@ pub fn build_client_token(
     admin_token: &Secret,
     input: &ClientTokenInput,
 ) -> Result<HttpRequest, Error> {
-    post(cfg, CLIENT_TOKEN_PATH, Some(admin_token), input)
+    post(cfg, CLIENT_TOKEN_PATH, Some(admin_token), &input.to_json())
 }
 
 /// The user token.
@@ -244,7 +329,9 @@ fn success_json(resp: &HttpResponse) -> Result<Value, Error> {
 }
 
 /// Maps a GIZO failure: 400 problem details name the field in `errors`
-/// (`verifyCode` → code errors, `username` → `invalid_phone`); else by status.
+/// (`verifyCode` → code errors, `username` → `invalid_phone`); else by status. When
+/// several fields are named, the first in key order decides (the last member of a
+/// repeated name counts), whatever order the body lists them in.
 fn error(resp: &HttpResponse) -> Error {
     let body = common::lenient_json(resp);
     let errors = body
@@ -252,7 +339,8 @@ fn error(resp: &HttpResponse) -> Error {
         .and_then(|b| b.get("errors"))
         .and_then(Value::as_object);
     if let (400, Some(errors)) = (resp.status, errors) {
-        for (field, messages) in errors {
+        let by_key: BTreeMap<&String, &Value> = errors.iter().collect();
+        for (field, messages) in by_key {
             let first = messages
                 .as_array()
                 .and_then(|a| a.first())
@@ -322,7 +410,7 @@ impl Flow for Config {
         let out = parse_verify(resp)?;
         Ok(Verified {
             token: out.token,
-            user: serde_json::to_value(&out.profile).ok(),
+            user: Some(out.profile.to_json()),
         })
     }
 }

@@ -146,7 +146,9 @@ impl ProviderConfig {
             Some("monetha") => monetha::Config::from_json(v).map(ProviderConfig::Monetha),
             Some("sso") => sso::Config::from_json(v).map(ProviderConfig::Sso),
             Some("custom") => custom::Description::from_json(v).map(ProviderConfig::Custom),
-            _ => Err("provider: expected \"gizo\", \"arita\", \"monetha\", \"sso\" or \"custom\"".into()),
+            _ => Err(
+                "provider: expected \"gizo\", \"arita\", \"monetha\", \"sso\" or \"custom\"".into(),
+            ),
         }
     }
 

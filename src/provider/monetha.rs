@@ -4,19 +4,18 @@
 //! payload then goes to `users/signin` (registered) or `users/signup` (not yet). The
 //! token comes back as `"Bearer <jwt>"`; the prefix is stripped.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
-use super::common::{self, lenient};
+use super::common::{self, opt_bool, opt_i64, opt_str};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
 use crate::http::{join_url, HttpRequest, HttpResponse, Method};
+use crate::json::{Map, Value};
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
 
 /// Monetha configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Origin of the API (`/mth/v1/users/…` is appended).
     pub base_url: String,
@@ -24,8 +23,25 @@ pub struct Config {
     pub device_id: String,
 }
 
+impl Config {
+    /// Reads `{"baseUrl": "…", "deviceId": "…"}` (both required; the `provider` tag and
+    /// unknown members are ignored). The error names the wrong member.
+    pub fn from_json(v: &Value) -> Result<Config, String> {
+        let string = |key: &str| {
+            v.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{key}: expected a string"))
+        };
+        Ok(Config {
+            base_url: string("baseUrl")?,
+            device_id: string("deviceId")?,
+        })
+    }
+}
+
 /// Body of `users/verify`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyInput {
     /// ISO region of the number, e.g. `LT`.
     pub country_code_iso: String,
@@ -50,10 +66,20 @@ impl VerifyInput {
             device_id: cfg.device_id.clone(),
         })
     }
+
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("country_code_iso", self.country_code_iso.as_str().into()),
+            ("country_code", self.country_code.as_str().into()),
+            ("phone_number", self.phone_number.as_str().into()),
+            ("device_id", self.device_id.as_str().into()),
+        ])
+    }
 }
 
 /// What `users/verify` returns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyOutput {
     /// `true`: call `signin`; `false`: call `signup`.
     pub is_registered: bool,
@@ -61,8 +87,18 @@ pub struct VerifyOutput {
     pub verification_token: Secret,
 }
 
+impl VerifyOutput {
+    /// Reads `{"is_registered": bool, "verification_token": string}` (both required).
+    pub fn from_json(v: &Value) -> Option<VerifyOutput> {
+        Some(VerifyOutput {
+            is_registered: v.get("is_registered")?.as_bool()?,
+            verification_token: Secret::new(v.get("verification_token")?.as_str()?),
+        })
+    }
+}
+
 /// Body of `users/signup` and `users/signin`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignInput {
     /// The token from `users/verify`.
     pub verification_token: Secret,
@@ -70,48 +106,94 @@ pub struct SignInput {
     pub verification_code: Secret,
 }
 
+impl SignInput {
+    /// The request body.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            (
+                "verification_token",
+                self.verification_token.expose().into(),
+            ),
+            ("verification_code", self.verification_code.expose().into()),
+        ])
+    }
+}
+
 /// A Monetha user (the seed omits the fields; these are the ones the emulator sends,
-/// anything else is kept in `extra`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+/// anything else is kept in `extra`). The known fields are lenient: null, missing or of
+/// the wrong type is `None`.
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct User {
     /// User id.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<i64>,
     /// National number.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone_number: Option<String>,
     /// Calling code.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub country_code: Option<String>,
     /// ISO region.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub country_code_iso: Option<String>,
     /// Whether registered.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_registered: Option<bool>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    /// Every other member, as sent.
+    pub extra: Map,
+}
+
+/// The members [`User`] has fields for.
+const USER_FIELDS: [&str; 5] = [
+    "id",
+    "phone_number",
+    "country_code",
+    "country_code_iso",
+    "is_registered",
+];
+
+impl User {
+    /// Reads a user object (`None` when `v` is not an object).
+    pub fn from_json(v: &Value) -> Option<User> {
+        let members = v.as_object()?;
+        Some(User {
+            id: opt_i64(v, "id"),
+            phone_number: opt_str(v, "phone_number"),
+            country_code: opt_str(v, "country_code"),
+            country_code_iso: opt_str(v, "country_code_iso"),
+            is_registered: opt_bool(v, "is_registered"),
+            extra: members
+                .iter()
+                .filter(|(k, _)| !USER_FIELDS.contains(&k.as_str()))
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect(),
+        })
+    }
+
+    /// The user as the session reports it: the known fields that are set and every
+    /// `extra` member, all in key order (the order the SDK has always reported it in);
+    /// an `extra` member wins over a known field of the same name.
+    pub fn to_json(&self) -> Value {
+        let known = [
+            ("id", self.id.map(Value::from)),
+            (
+                "phone_number",
+                self.phone_number.as_deref().map(Value::from),
+            ),
+            (
+                "country_code",
+                self.country_code.as_deref().map(Value::from),
+            ),
+            (
+                "country_code_iso",
+                self.country_code_iso.as_deref().map(Value::from),
+            ),
+            ("is_registered", self.is_registered.map(Value::from)),
+        ];
+        let mut sorted: BTreeMap<&str, Value> = known
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        for (k, v) in self.extra.iter() {
+            sorted.insert(k, v.clone());
+        }
+        sorted.into_iter().collect::<Map>().into()
+    }
 }
 
 /// What `users/signup` and `users/signin` return.
@@ -125,13 +207,13 @@ pub struct SignOutput {
 
 /// `POST /mth/v1/users/verify`: sends the SMS.
 pub fn build_verify(cfg: &Config, input: &VerifyInput) -> Result<HttpRequest, Error> {
-    post(cfg, "verify", input)
+    post(cfg, "verify", &input.to_json())
 }
 
 /// Registration flag and verification token.
 pub fn parse_verify(resp: &HttpResponse) -> Result<VerifyOutput, Error> {
     let body = success_json(resp)?;
-    let out: VerifyOutput = common::typed(resp, &body)?;
+    let out = common::typed(resp, &body, VerifyOutput::from_json)?;
     if out.verification_token.is_empty() {
         return Err(common::malformed_json(
             resp,
@@ -144,7 +226,7 @@ pub fn parse_verify(resp: &HttpResponse) -> Result<VerifyOutput, Error> {
 
 /// `POST /mth/v1/users/signup` (number not registered yet).
 pub fn build_signup(cfg: &Config, input: &SignInput) -> Result<HttpRequest, Error> {
-    post(cfg, "signup", input)
+    post(cfg, "signup", &input.to_json())
 }
 
 /// Token and user.
@@ -152,13 +234,13 @@ pub fn parse_signup(resp: &HttpResponse) -> Result<SignOutput, Error> {
     let body = success_json(resp)?;
     let auth_token =
         common::token_from(resp, &body, body.get("auth_token").and_then(Value::as_str))?;
-    let user = body.get("user").and_then(|u| User::deserialize(u).ok());
+    let user = body.get("user").and_then(User::from_json);
     Ok(SignOutput { auth_token, user })
 }
 
 /// `POST /mth/v1/users/signin` (number registered).
 pub fn build_signin(cfg: &Config, input: &SignInput) -> Result<HttpRequest, Error> {
-    post(cfg, "signin", input)
+    post(cfg, "signin", &input.to_json())
 }
 
 /// Token and user.
@@ -166,9 +248,14 @@ pub fn parse_signin(resp: &HttpResponse) -> Result<SignOutput, Error> {
     parse_signup(resp)
 }
 
-fn post(cfg: &Config, endpoint: &str, body: &impl Serialize) -> Result<HttpRequest, Error> {
+fn post(cfg: &Config, endpoint: &str, body: &Value) -> Result<HttpRequest, Error> {
     let url = join_url(&cfg.base_url, &format!("/mth/v1/users/{endpoint}"));
-    common::json_request(Method::Post, url, "application/json", body)
+    Ok(common::json_request(
+        Method::Post,
+        url,
+        "application/json",
+        body,
+    ))
 }
 
 fn success_json(resp: &HttpResponse) -> Result<Value, Error> {
@@ -258,7 +345,7 @@ impl Flow for Config {
         let out = parse_signin(resp)?;
         Ok(Verified {
             token: out.auth_token,
-            user: out.user.and_then(|u| serde_json::to_value(u).ok()),
+            user: out.user.map(|u| u.to_json()),
         })
     }
 }

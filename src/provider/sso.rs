@@ -5,15 +5,20 @@
 //! `docs/wire.md` and `docs/providers.md`: JSON with the token under one of several
 //! names (also inside `data`), or a `text/plain` body that is the token itself.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-
-use super::common::{self, lenient};
+use super::common;
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
 use crate::http::{join_url, HttpRequest, HttpResponse, Method};
+use crate::json::Value;
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
+
+mod types;
+
+pub use types::{
+    AuthInput, AuthOutput, CodeInput, Config, Credentials, EmailInput, EmailOptinInput, EmailState,
+    EmailStatus, SmsInput, User, UserInput, UserStatus,
+};
 
 /// The media type sent in `Accept` and `Content-Type`.
 pub const MEDIA_TYPE: &str = "application/vnd.sso.v1+json";
@@ -22,210 +27,20 @@ pub const MAX_STATUS_NUMBERS: usize = 100;
 /// Names the token may have in a JSON response, in order of preference.
 const TOKEN_FIELDS: [&str; 5] = ["token", "accessToken", "access_token", "jwt", "authCode"];
 
-/// SSO configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Config {
-    /// Origin of the API (`/sso/…` is appended).
-    pub base_url: String,
-    /// Credentials of the API provider for the calls the seed marks with `Authorization`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<Credentials>,
-    /// `agb` (terms accepted) sent with `auth` by the sign-in flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agb: Option<bool>,
-    /// `dataprotection` (privacy policy accepted) sent with `auth` by the sign-in flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dataprotection: Option<bool>,
-    /// `pushToken` sent with `auth` by the sign-in flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub push_token: Option<String>,
-}
-
-/// `Authorization` for SSO calls (HTTP Digest is not supported: it needs a challenge round trip).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum Credentials {
-    /// `Authorization: Bearer <token>`.
-    Bearer {
-        /// The token.
-        token: Secret,
-    },
-    /// `Authorization: Basic base64(username:password)`.
-    Basic {
-        /// User name.
-        username: String,
-        /// Password.
-        password: Secret,
-    },
-}
-
-/// Body of `sms`: `{"telephone":"+491747707607"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SmsInput {
-    /// E.164 number.
-    pub telephone: String,
-}
-
-/// Body of `auth`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthInput {
-    /// E.164 number.
-    pub telephone: String,
-    /// The code from the SMS.
-    pub code: Secret,
-    /// Terms accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agb: Option<bool>,
-    /// Privacy policy accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dataprotection: Option<bool>,
-    /// Push token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub push_token: Option<String>,
-}
-
-/// What `auth` returns.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AuthOutput {
-    /// The session token.
-    pub token: Secret,
-    /// The `authCode` for `code` and `POST user`, if sent.
-    pub auth_code: Option<Secret>,
-    /// The user, if sent.
-    pub user: Option<User>,
-}
-
-/// Body of `code`: `{"telephone", "code"}` where `code` is the `authCode`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeInput {
-    /// E.164 number.
-    pub telephone: String,
-    /// The auth code.
-    pub code: Secret,
-}
-
-/// Body of `email-optin`: `{"c": "<users code>"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmailOptinInput {
-    /// The code from the opt-in mail.
-    pub c: Secret,
-}
-
-/// Body of `email-status` and `email`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmailInput {
-    /// E-mail address.
-    pub email: String,
-    /// E.164 number.
-    pub telephone: String,
-}
-
-/// State of a user's e-mail address.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EmailState {
-    /// `confirmed`
-    Confirmed,
-    /// `pending`
-    Pending,
-    /// `none`
-    None,
-    /// Anything else, as sent.
-    Other(String),
-}
-
-/// What `email-status` returns (fields absent when the server sends `{}`).
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct EmailStatus {
-    /// The address.
-    pub email: Option<String>,
-    /// Its state.
-    pub status: Option<EmailState>,
-}
-
-/// One row of `user/status`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserStatus {
-    /// The number as the server echoed it.
-    pub user: String,
-    /// Whether it is registered.
-    pub is_registered: bool,
-}
-
-/// Body of `POST user`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserInput {
-    /// E.164 number.
-    pub username: String,
-    /// The `authCode` from `auth`.
-    pub auth_code: Secret,
-}
-
-/// An SSO user; unknown fields are kept in `extra`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    /// User id.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<i64>,
-    /// E-mail.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Nickname.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub nickname: Option<String>,
-    /// First name.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub firstname: Option<String>,
-    /// Profile picture URL.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub image_url: Option<String>,
-    /// Verification status.
-    #[serde(
-        default,
-        deserialize_with = "lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub verified: Option<bool>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
+/// A request to `/sso/{path}`: `Accept` always, `Content-Type` with a body, and the
+/// provider credentials when `auth` (the seed's `Authorization` calls).
 fn request(
     cfg: &Config,
     method: Method,
     path: &str,
     auth: bool,
-    body: Option<String>,
+    body: Option<&Value>,
 ) -> Result<HttpRequest, Error> {
     let url = join_url(&cfg.base_url, &format!("/sso/{path}"));
     let mut req = HttpRequest::new(method, url).header("Accept", MEDIA_TYPE);
     if let Some(body) = body {
         req = req.header("Content-Type", MEDIA_TYPE);
-        req.body = Some(body);
+        req.body = Some(body.to_json());
     }
     if let (true, Some(credentials)) = (auth, &cfg.credentials) {
         req = req.header("Authorization", credentials.header_value());
@@ -233,27 +48,9 @@ fn request(
     Ok(req)
 }
 
-impl Credentials {
-    fn header_value(&self) -> String {
-        match self {
-            Credentials::Bearer { token } => format!("Bearer {}", token.expose()),
-            Credentials::Basic { username, password } => {
-                let pair = format!("{username}:{}", password.expose());
-                format!("Basic {}", common::base64(pair.as_bytes()))
-            }
-        }
-    }
-}
-
 /// `POST /sso/sms`: sends the code.
 pub fn build_sms(cfg: &Config, input: &SmsInput) -> Result<HttpRequest, Error> {
-    request(
-        cfg,
-        Method::Post,
-        "sms",
-        false,
-        Some(common::to_json(input)?),
-    )
+    request(cfg, Method::Post, "sms", false, Some(&input.to_json()))
 }
 
 /// `201` with an empty body or any JSON.
@@ -263,13 +60,7 @@ pub fn parse_sms(resp: &HttpResponse) -> Result<(), Error> {
 
 /// `POST /sso/auth` with the provider credentials.
 pub fn build_auth(cfg: &Config, input: &AuthInput) -> Result<HttpRequest, Error> {
-    request(
-        cfg,
-        Method::Post,
-        "auth",
-        true,
-        Some(common::to_json(input)?),
-    )
+    request(cfg, Method::Post, "auth", true, Some(&input.to_json()))
 }
 
 /// Token (tolerant extraction), auth code and user.
@@ -283,19 +74,13 @@ pub fn parse_auth(resp: &HttpResponse) -> Result<AuthOutput, Error> {
             .and_then(Value::as_str)
             .filter(|c| !c.is_empty())
             .map(Secret::from),
-        user: find("user").and_then(|u| User::deserialize(u).ok()),
+        user: find("user").and_then(User::from_json),
     })
 }
 
 /// `POST /sso/code` with the provider credentials: a fresh token for an auth code.
 pub fn build_code(cfg: &Config, input: &CodeInput) -> Result<HttpRequest, Error> {
-    request(
-        cfg,
-        Method::Post,
-        "code",
-        true,
-        Some(common::to_json(input)?),
-    )
+    request(cfg, Method::Post, "code", true, Some(&input.to_json()))
 }
 
 /// The token (same tolerant extraction as `auth`).
@@ -310,7 +95,7 @@ pub fn build_email_optin(cfg: &Config, input: &EmailOptinInput) -> Result<HttpRe
         Method::Patch,
         "email-optin",
         false,
-        Some(common::to_json(input)?),
+        Some(&input.to_json()),
     )
 }
 
@@ -326,7 +111,7 @@ pub fn build_email_status(cfg: &Config, input: &EmailInput) -> Result<HttpReques
         Method::Patch,
         "email-status",
         false,
-        Some(common::to_json(input)?),
+        Some(&input.to_json()),
     )
 }
 
@@ -347,13 +132,7 @@ pub fn parse_email_status(resp: &HttpResponse) -> Result<EmailStatus, Error> {
 
 /// `PATCH /sso/email` with the provider credentials: changes the address, sends an opt-in mail.
 pub fn build_email(cfg: &Config, input: &EmailInput) -> Result<HttpRequest, Error> {
-    request(
-        cfg,
-        Method::Patch,
-        "email",
-        true,
-        Some(common::to_json(input)?),
-    )
+    request(cfg, Method::Patch, "email", true, Some(&input.to_json()))
 }
 
 /// `200` with `{}` or an empty body.
@@ -373,17 +152,9 @@ pub fn build_user_status(cfg: &Config, numbers: &[String]) -> Result<HttpRequest
             ),
         });
     }
-    #[derive(Serialize)]
-    struct Body<'a> {
-        user: &'a [String],
-    }
-    request(
-        cfg,
-        Method::Post,
-        "user/status",
-        true,
-        Some(common::to_json(&Body { user: numbers })?),
-    )
+    let user: Vec<Value> = numbers.iter().map(Value::from).collect();
+    let body = Value::object([("user", user.into())]);
+    request(cfg, Method::Post, "user/status", true, Some(&body))
 }
 
 /// The rows, from `{"user":[…]}`, a bare array or a single row; `isRegistered` as
@@ -416,20 +187,14 @@ pub fn parse_user_status(resp: &HttpResponse) -> Result<Vec<UserStatus>, Error> 
 
 /// `POST /sso/user` with the provider credentials: the user for an auth code.
 pub fn build_create_user(cfg: &Config, input: &UserInput) -> Result<HttpRequest, Error> {
-    request(
-        cfg,
-        Method::Post,
-        "user",
-        true,
-        Some(common::to_json(input)?),
-    )
+    request(cfg, Method::Post, "user", true, Some(&input.to_json()))
 }
 
 /// The user, from `{"user": {…}}`.
 pub fn parse_create_user(resp: &HttpResponse) -> Result<User, Error> {
     let body = body(resp)?.unwrap_or(Value::Null);
     match body.get("user") {
-        Some(u @ Value::Object(_)) => common::typed(resp, u),
+        Some(u @ Value::Object(_)) => common::typed(resp, u, User::from_json),
         _ => Err(common::malformed_json(resp, &body, "no `user` object")),
     }
 }
@@ -479,7 +244,7 @@ fn token_and_body(resp: &HttpResponse) -> Result<(Secret, Value), Error> {
     let raw = [Some(&body), body.get("data")]
         .into_iter()
         .flatten()
-        .flat_map(|scope| TOKEN_FIELDS.iter().map(move |k| scope.get(*k)))
+        .flat_map(|scope| TOKEN_FIELDS.iter().map(move |k| scope.get(k)))
         .flatten()
         .find_map(|v| v.as_str().filter(|s| !s.trim().is_empty()));
     let token = common::token_from(resp, &body, raw)?;
@@ -565,7 +330,7 @@ impl Flow for Config {
         let out = parse_auth(resp)?;
         Ok(Verified {
             token: out.token,
-            user: out.user.and_then(|u| serde_json::to_value(u).ok()),
+            user: out.user.map(|u| u.to_json()),
         })
     }
 }

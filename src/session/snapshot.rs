@@ -4,20 +4,25 @@
 //! {"v":1,"provider":"gizo","signedIn":{"phone":"+491747707607","user":{…},
 //!   "token":{"token":"eyJ…","receivedAt":1700000000000,"expiresAt":1700003600000}}}
 //! {"v":1,"provider":"arita","codeSent":{"phone":"+85268098227",
-//!   "challenge":{"handle":"eyJ…","isRegistered":true,"codeTtl":null},
+//!   "challenge":{"handle":"eyJ…","isRegistered":true},
 //!   "resendAllowedAt":…,"codeExpiresAt":…,"attemptsLeft":5}}
 //! ```
 //!
 //! Any other version, any malformed text, and anything over [`MAX_SNAPSHOT_LEN`] bytes
 //! is refused with a [`SnapshotError`]; the machine then starts signed out.
+//!
+//! The format is the one the `serde`-derived code of earlier releases wrote (and browsers
+//! still hold): members in this order, `user` and `expiresAt` written as `null` when
+//! absent, `signedIn`/`codeSent` left out; on reading, unknown members are ignored and
+//! `null` counts as absent for the optional ones. Integers are plain digits (`1.0` is
+//! refused, as before). The challenge inside is [`Challenge::to_json`]'s form (which
+//! leaves absent members out; the `null`s older builds wrote still read).
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
+use crate::json::{self, Map, Value};
 use crate::provider::Challenge;
-use crate::token::SessionToken;
+use crate::token::{stored_u64, SessionToken};
 
 /// The snapshot version this build writes and reads.
 pub const SNAPSHOT_VERSION: u64 = 1;
@@ -93,30 +98,25 @@ impl fmt::Display for SnapshotError {
 impl std::error::Error for SnapshotError {}
 
 /// The persistent part of a machine, as stored. `Debug` never shows the token or handle.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
     v: u64,
     pub(crate) provider: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) signed_in: Option<StoredSession>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) code_sent: Option<StoredCode>,
 }
 
-/// A signed-in session, as stored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A signed-in session, as stored: `{"phone":…,"token":{…},"user":…|null}`.
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct StoredSession {
     pub(crate) phone: String,
     pub(crate) token: SessionToken,
-    #[serde(default)]
     pub(crate) user: Option<Value>,
 }
 
-/// A sent code, as stored, so a reload can still verify.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A sent code, as stored, so a reload can still verify:
+/// `{"phone":…,"challenge":{…},"resendAllowedAt":…,"codeExpiresAt":…,"attemptsLeft":…}`.
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct StoredCode {
     pub(crate) phone: String,
     pub(crate) challenge: Challenge,
@@ -149,32 +149,102 @@ impl Snapshot {
         if text.len() > MAX_SNAPSHOT_LEN {
             return Err(SnapshotError::TooLarge);
         }
-        let value: Value = serde_json::from_str(text).map_err(|_| SnapshotError::NotJson)?;
+        let value = json::parse_str(text).map_err(|_| SnapshotError::NotJson)?;
         let version = value
             .get("v")
-            .and_then(Value::as_u64)
+            .and_then(stored_u64)
             .ok_or(SnapshotError::MissingVersion)?;
         if version != SNAPSHOT_VERSION {
             return Err(SnapshotError::UnsupportedVersion(version));
         }
-        // serde's messages may quote the input (a token): drop them.
-        let snapshot: Snapshot =
-            serde_json::from_value(value).map_err(|_| SnapshotError::Invalid)?;
+        let snapshot = Snapshot::from_map(value.as_object().ok_or(SnapshotError::Invalid)?)
+            .ok_or(SnapshotError::Invalid)?;
         match (&snapshot.signed_in, &snapshot.code_sent) {
             (Some(_), None) | (None, Some(_)) => Ok(snapshot),
             _ => Err(SnapshotError::NoState),
         }
     }
 
+    /// The members of a version-1 snapshot; `None` when one is missing or wrong.
+    fn from_map(map: &Map) -> Option<Snapshot> {
+        Some(Snapshot {
+            v: SNAPSHOT_VERSION,
+            provider: map.get("provider")?.as_str()?.to_owned(),
+            signed_in: match present(map, "signedIn") {
+                Some(s) => Some(StoredSession::from_json(s)?),
+                None => None,
+            },
+            code_sent: match present(map, "codeSent") {
+                Some(c) => Some(StoredCode::from_json(c)?),
+                None => None,
+            },
+        })
+    }
+
     /// The JSON text to store. Contains the token: write it only to storage.
     pub fn to_json(&self) -> String {
-        // Serialising these plain structs to a string cannot fail; an empty object
-        // would be refused by `parse` rather than restore anything wrong.
-        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+        let mut map = Map::new();
+        map.insert("v", self.v);
+        map.insert("provider", self.provider.as_str());
+        if let Some(s) = &self.signed_in {
+            map.insert("signedIn", s.to_json());
+        }
+        if let Some(c) = &self.code_sent {
+            map.insert("codeSent", c.to_json());
+        }
+        Value::Object(map).to_json()
     }
 
     /// The provider that stored it.
     pub fn provider(&self) -> &str {
         &self.provider
+    }
+}
+
+/// The member `key`, unless it is absent or `null`.
+fn present<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
+    map.get(key).filter(|v| !v.is_null())
+}
+
+impl StoredSession {
+    fn to_json(&self) -> Value {
+        Value::object([
+            ("phone", self.phone.as_str().into()),
+            ("token", self.token.to_json()),
+            ("user", self.user.clone().into()),
+        ])
+    }
+
+    fn from_json(v: &Value) -> Option<StoredSession> {
+        let map = v.as_object()?;
+        Some(StoredSession {
+            phone: map.get("phone")?.as_str()?.to_owned(),
+            token: SessionToken::from_json(map.get("token")?)?,
+            user: present(map, "user").cloned(),
+        })
+    }
+}
+
+impl StoredCode {
+    fn to_json(&self) -> Value {
+        Value::object([
+            ("phone", self.phone.as_str().into()),
+            ("challenge", self.challenge.to_json()),
+            ("resendAllowedAt", self.resend_allowed_at.into()),
+            ("codeExpiresAt", self.code_expires_at.into()),
+            ("attemptsLeft", self.attempts_left.into()),
+        ])
+    }
+
+    fn from_json(v: &Value) -> Option<StoredCode> {
+        let map = v.as_object()?;
+        let challenge = map.get("challenge").filter(|c| c.as_object().is_some())?;
+        Some(StoredCode {
+            phone: map.get("phone")?.as_str()?.to_owned(),
+            challenge: Challenge::from_json(challenge)?,
+            resend_allowed_at: stored_u64(map.get("resendAllowedAt")?)?,
+            code_expires_at: stored_u64(map.get("codeExpiresAt")?)?,
+            attempts_left: u32::try_from(stored_u64(map.get("attemptsLeft")?)?).ok()?,
+        })
     }
 }

@@ -1,9 +1,10 @@
 //! A small fake provider and token helpers for the machine's and the client's tests.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::json::{self, Value};
 use crate::phone::PhoneNumber;
 use crate::provider::{Challenge, CodeStep, Flow, Verified};
 use crate::secret::{OtpCode, Secret};
@@ -27,7 +28,7 @@ impl Flow for Fake {
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         let path = if self.check_first { "check" } else { "code" };
         Ok(HttpRequest::new(Method::Post, format!("{BASE}/{path}"))
-            .json(&json!({ "phone": phone.e164() })))
+            .json(&Value::object([("phone", phone.e164().into())])))
     }
     fn on_code_response(
         &self,
@@ -38,8 +39,10 @@ impl Flow for Fake {
         let body = ok_json(resp)?;
         if self.check_first && step == 0 {
             return Ok(CodeStep::Send(
-                HttpRequest::new(Method::Post, format!("{BASE}/code"))
-                    .json(&json!({ "phone": phone.e164(), "exists": body["exists"] })),
+                HttpRequest::new(Method::Post, format!("{BASE}/code")).json(&Value::object([
+                    ("phone", phone.e164().into()),
+                    ("exists", body["exists"].clone()),
+                ])),
             ));
         }
         Ok(CodeStep::Sent(Challenge {
@@ -55,8 +58,13 @@ impl Flow for Fake {
         code: &OtpCode,
     ) -> Result<HttpRequest, Error> {
         let handle = challenge.handle.as_ref().map(Secret::expose);
-        Ok(HttpRequest::new(Method::Post, format!("{BASE}/verify"))
-            .json(&json!({ "phone": phone.e164(), "handle": handle, "code": code.expose() })))
+        Ok(
+            HttpRequest::new(Method::Post, format!("{BASE}/verify")).json(&Value::object([
+                ("phone", phone.e164().into()),
+                ("handle", handle.into()),
+                ("code", code.expose().into()),
+            ])),
+        )
     }
     fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
         let body = ok_json(resp)?;
@@ -84,8 +92,7 @@ impl Flow for Fake {
 
 /// The body of a 2xx response, or the error its status and `error` member say.
 fn ok_json(resp: &HttpResponse) -> Result<Value, Error> {
-    let body: Value =
-        serde_json::from_slice(&resp.body).map_err(|_| Error::malformed(resp, "not JSON"))?;
+    let body = json::parse(&resp.body).map_err(|_| Error::malformed(resp, "not JSON"))?;
     if resp.is_success() {
         return Ok(body);
     }
@@ -100,13 +107,13 @@ fn ok_json(resp: &HttpResponse) -> Result<Value, Error> {
     })
 }
 
-/// A JSON response.
-pub fn respond(status: u16, body: Value) -> HttpResponse {
+/// A JSON response (the body written with `serde_json::json!`).
+pub fn respond(status: u16, body: serde_json::Value) -> HttpResponse {
     HttpResponse::new(status, body.to_string()).with_header("Content-Type", "application/json")
 }
 
 /// An unsigned JWT with these claims (the signature is never checked here).
-pub fn jwt(claims: Value) -> String {
+pub fn jwt(claims: serde_json::Value) -> String {
     let header = b64url(br#"{"alg":"HS256","typ":"JWT"}"#);
     format!("{header}.{}.c2ln", b64url(claims.to_string().as_bytes()))
 }

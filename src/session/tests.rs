@@ -6,6 +6,7 @@ use serde_json::json;
 use super::testkit::{jwt_at, phone, respond, Fake, BASE};
 use super::*;
 use crate::http::Method;
+use crate::json;
 
 pub(super) const T0: u64 = 1_700_000_000_000;
 
@@ -119,7 +120,7 @@ fn multi_step_code_flows_chain_their_requests() {
     assert_ne!(id, id2);
     assert_eq!(
         req.body.as_deref(),
-        Some(r#"{"exists":true,"phone":"+491747707607"}"#)
+        Some(r#"{"phone":"+491747707607","exists":true}"#)
     );
     m.handle_response(T0, id, respond(200, json!({"handle": "stale"})));
     assert_eq!(m.state(), StateKind::SignedOut, "a stale id is ignored");
@@ -261,7 +262,7 @@ fn a_network_failure_at_verify_keeps_the_code_and_the_attempts() {
     let (id, req) = m.poll_request(T0).unwrap();
     assert_eq!(
         req.body.as_deref(),
-        Some(r#"{"code":"48213","handle":"h-1","phone":"+491747707607"}"#)
+        Some(r#"{"phone":"+491747707607","handle":"h-1","code":"48213"}"#)
     );
     m.handle_transport_error(
         T0,
@@ -283,7 +284,7 @@ fn a_network_failure_at_verify_keeps_the_code_and_the_attempts() {
     let session = m.session().unwrap().clone();
     assert_eq!(session.token.secret().expose(), token);
     assert_eq!(session.token_type(), TokenType::Jwt);
-    assert_eq!(session.user, Some(json!({"id": 7})));
+    assert_eq!(session.user, Some(json::parse_str(r#"{"id":7}"#).unwrap()));
     assert_eq!(
         (session.provider.as_str(), session.phone.as_str()),
         ("fake", "+491747707607")
@@ -391,6 +392,60 @@ fn snapshots_round_trip_a_session_and_a_sent_code() {
     assert!(req.body.unwrap().contains(r#""handle":"h-9""#));
 }
 
+/// Snapshots exactly as the serde-derived code of earlier releases wrote them (members
+/// in declaration order, `None` as `null`, the user's keys sorted): browsers hold these.
+#[test]
+fn snapshots_stored_by_earlier_releases_restore() {
+    let token = jwt_at(T0 / 1000, 3600, "u1");
+    let old = format!(
+        r#"{{"v":1,"provider":"fake","signedIn":{{"phone":"+491747707607","token":{{"token":"{token}","receivedAt":1700000000000,"expiresAt":1700003600000}},"user":{{"id":7,"name":"José"}}}}}}"#
+    );
+    let mut m = Machine::new(Fake::default(), Config::default());
+    assert_eq!(m.restore(T0 + 5000, Some(&old)), Ok(StateKind::SignedIn));
+    let session = m.session().unwrap();
+    assert_eq!(session.token.secret().expose(), token);
+    assert_eq!(session.token.subject(), Some("u1"));
+    assert_eq!(session.expires_at(), Some(T0 + 3_600_000));
+    assert_eq!(
+        session.user,
+        Some(json::parse_str(r#"{"id":7,"name":"José"}"#).unwrap())
+    );
+    assert_eq!(
+        m.snapshot().unwrap().to_json(),
+        old,
+        "written back unchanged"
+    );
+
+    let old = r#"{"v":1,"provider":"fake","codeSent":{"phone":"+491747707607","challenge":{"handle":"h-9","isRegistered":true,"codeTtl":null},"resendAllowedAt":1700000030000,"codeExpiresAt":1700000300000,"attemptsLeft":4}}"#;
+    let mut m = Machine::new(Fake::default(), Config::default());
+    assert_eq!(m.restore(T0 + 1000, Some(old)), Ok(StateKind::CodeSent));
+    let info = m.code_info().unwrap();
+    assert_eq!(info.is_registered, Some(true));
+    assert_eq!(
+        (
+            info.resend_allowed_at,
+            info.code_expires_at,
+            info.attempts_left
+        ),
+        (T0 + 30_000, T0 + 300_000, 4)
+    );
+    // The one difference: the challenge now leaves absent members out.
+    assert_eq!(
+        m.snapshot().unwrap().to_json(),
+        old.replace(r#","codeTtl":null"#, "")
+    );
+
+    // An opaque token without `expiresAt` and a session without `user`.
+    let old = r#"{"v":1,"provider":"fake","signedIn":{"phone":"+491747707607","token":{"token":"opaque","receivedAt":1700000000000},"extra":1}}"#;
+    let mut m = Machine::new(Fake::default(), Config::default());
+    assert_eq!(m.restore(T0, Some(old)), Ok(StateKind::SignedIn));
+    assert_eq!(m.session().unwrap().user, None);
+    assert_eq!(
+        m.snapshot().unwrap().to_json(),
+        r#"{"v":1,"provider":"fake","signedIn":{"phone":"+491747707607","token":{"token":"opaque","receivedAt":1700000000000,"expiresAt":null},"user":null}}"#
+    );
+}
+
 #[test]
 fn unusable_snapshots_sign_out_with_a_reason() {
     let mut m = machine();
@@ -421,6 +476,31 @@ fn unusable_snapshots_sign_out_with_a_reason() {
             good.replace(r#""receivedAt""#, r#""receivedAtt""#),
             T0,
             SnapshotError::Invalid,
+        ),
+        (
+            good.replace(r#""v":1"#, r#""v":1.0"#),
+            T0,
+            SnapshotError::MissingVersion,
+        ),
+        (
+            good.replace(r#""receivedAt":"#, r#""receivedAt":-"#),
+            T0,
+            SnapshotError::Invalid,
+        ),
+        (
+            r#"{"v":1,"provider":"fake","signedIn":"x"}"#.into(),
+            T0,
+            SnapshotError::Invalid,
+        ),
+        (
+            r#"{"v":1,"provider":7,"signedIn":null}"#.into(),
+            T0,
+            SnapshotError::Invalid,
+        ),
+        (
+            r#"{"v":1,"provider":"fake","signedIn":null,"codeSent":null}"#.into(),
+            T0,
+            SnapshotError::NoState,
         ),
         (
             r#"{"v":1,"provider":"fake"}"#.into(),

@@ -249,7 +249,7 @@ fn callback_strategy_asks_the_app_and_takes_its_answer() {
     assert_eq!(m.session().unwrap().token.secret().expose(), fresh);
     assert_eq!(
         m.session().unwrap().user,
-        Some(json!({"id": 7})),
+        Some(crate::json::parse_str(r#"{"id":7}"#).unwrap()),
         "the profile is kept"
     );
     let events = drain(&mut m);
@@ -306,4 +306,64 @@ fn opaque_tokens_have_no_local_expiry_unless_configured() {
     sign_in(&mut m, T0, "opaque-token-123");
     assert_eq!(m.session().unwrap().expires_at(), Some(T0 + 600_000));
     assert_eq!(m.poll_timeout(), Some(T0 + 540_000));
+}
+
+#[test]
+fn options_from_javascript_read_the_js_names_and_ignore_the_rest() {
+    let read = |text: &str| Config::from_json(&crate::json::parse_str(text).unwrap());
+    assert_eq!(read("{}"), Ok(Config::default()));
+    assert_eq!(
+        read(
+            r#"{"provider":"gizo","baseUrl":"https://x","storageKey":"k","autoRefresh":false,
+                "resendCooldownSeconds":45,"codeTtlSeconds":120,"maxAttempts":3,
+                "refreshMarginSeconds":90,"refresh":{"strategy":"callback"},
+                "opaqueTokenLifetimeSeconds":600,"defaultCountry":"DE"}"#
+        ),
+        Ok(Config {
+            resend_cooldown_secs: 45,
+            code_ttl_secs: 120,
+            max_attempts: 3,
+            refresh_margin_secs: 90,
+            refresh: RefreshStrategy::Callback,
+            opaque_token_lifetime_secs: Some(600),
+            default_region: Some("DE".into()),
+        })
+    );
+    for (strategy, expected) in [
+        ("reverify", RefreshStrategy::Reverify),
+        ("callback", RefreshStrategy::Callback),
+        ("providerNative", RefreshStrategy::ProviderNative),
+    ] {
+        let c = read(&format!(r#"{{"refresh":{{"strategy":"{strategy}"}}}}"#)).unwrap();
+        assert_eq!(c.refresh, expected);
+        assert_eq!(expected.as_str(), strategy);
+    }
+    let nulls = read(r#"{"opaqueTokenLifetimeSeconds":null,"defaultCountry":null}"#);
+    assert_eq!(nulls, Ok(Config::default()));
+    // The core's Rust names are not JS options.
+    assert_eq!(read(r#"{"refreshMarginSecs":5}"#), Ok(Config::default()));
+}
+
+#[test]
+fn wrong_options_name_the_member() {
+    let read = |text: &str| Config::from_json(&crate::json::parse_str(text).unwrap());
+    for (text, member) in [
+        (r#"{"maxAttempts":-1}"#, "maxAttempts"),
+        (r#"{"maxAttempts":4294967296}"#, "maxAttempts"),
+        (r#"{"codeTtlSeconds":"60"}"#, "codeTtlSeconds"),
+        (r#"{"resendCooldownSeconds":null}"#, "resendCooldownSeconds"),
+        (r#"{"refreshMarginSeconds":1.5}"#, "refreshMarginSeconds"),
+        (
+            r#"{"opaqueTokenLifetimeSeconds":true}"#,
+            "opaqueTokenLifetimeSeconds",
+        ),
+        (r#"{"defaultCountry":49}"#, "defaultCountry"),
+        (r#"{"refresh":"callback"}"#, "refresh"),
+        (r#"{"refresh":{}}"#, "refresh.strategy"),
+        (r#"{"refresh":{"strategy":"magic"}}"#, "refresh.strategy"),
+    ] {
+        let err = read(text).unwrap_err();
+        assert!(err.starts_with(&format!("{member}:")), "{text}: {err}");
+    }
+    assert!(read("[]").is_err());
 }

@@ -1,7 +1,6 @@
 //! The values the machine takes and gives: configuration, sessions, events.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::error::Error;
 use crate::token::SessionToken;
@@ -9,9 +8,9 @@ use crate::token::SessionToken;
 /// How a session gets a new token before the old one expires.
 ///
 /// None of the four APIs has a refresh-token endpoint, so refresh is a strategy.
-/// JavaScript writes it as `{ "strategy": "reverify" }` (and so on).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "strategy", rename_all = "camelCase")]
+/// JavaScript writes it as `{ "strategy": "reverify" }` (`"callback"`,
+/// `"providerNative"`; see [`RefreshStrategy::from_json`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RefreshStrategy {
     /// The user signs in again: [`Event::TokenExpiring`] when refresh is due, then
     /// [`Event::SignedOut`] at expiry.
@@ -28,10 +27,36 @@ pub enum RefreshStrategy {
     ProviderNative,
 }
 
+impl RefreshStrategy {
+    /// The JavaScript name: `"reverify"`, `"callback"` or `"providerNative"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefreshStrategy::Reverify => "reverify",
+            RefreshStrategy::Callback => "callback",
+            RefreshStrategy::ProviderNative => "providerNative",
+        }
+    }
+
+    /// Reads `{ "strategy": "reverify" | "callback" | "providerNative" }`; other members
+    /// (the callback function itself) are ignored.
+    pub fn from_json(v: &Value) -> Result<RefreshStrategy, String> {
+        let Some(map) = v.as_object() else {
+            return Err("refresh: expected an object like { strategy: 'reverify' }".into());
+        };
+        match map.get("strategy").and_then(Value::as_str) {
+            Some("reverify") => Ok(RefreshStrategy::Reverify),
+            Some("callback") => Ok(RefreshStrategy::Callback),
+            Some("providerNative") => Ok(RefreshStrategy::ProviderNative),
+            _ => {
+                Err("refresh.strategy: expected 'reverify', 'callback' or 'providerNative'".into())
+            }
+        }
+    }
+}
+
 /// The local rules of the machine. Every field has a default, so `{}` is a valid
-/// configuration in JSON; durations are seconds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// configuration in JSON ([`Config::from_json`]); durations are seconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Seconds between two code requests for the same number (default 30).
     pub resend_cooldown_secs: u64,
@@ -63,14 +88,84 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// Reads the JavaScript options object (the whole `AuthClient` options: members it
+    /// does not know are ignored). Every member is optional; durations are seconds:
+    ///
+    /// | JS option | field |
+    /// |---|---|
+    /// | `resendCooldownSeconds` | [`Config::resend_cooldown_secs`] |
+    /// | `codeTtlSeconds` | [`Config::code_ttl_secs`] |
+    /// | `maxAttempts` | [`Config::max_attempts`] |
+    /// | `refreshMarginSeconds` | [`Config::refresh_margin_secs`] |
+    /// | `refresh` | [`Config::refresh`] ([`RefreshStrategy::from_json`]) |
+    /// | `opaqueTokenLifetimeSeconds` | [`Config::opaque_token_lifetime_secs`] (`null`: none) |
+    /// | `defaultCountry` | [`Config::default_region`] (`null`: none) |
+    ///
+    /// The error names the wrong member, e.g. `"maxAttempts: expected a non-negative
+    /// integer"`.
+    pub fn from_json(v: &Value) -> Result<Config, String> {
+        let Some(map) = v.as_object() else {
+            return Err("options: expected an object".into());
+        };
+        let mut c = Config::default();
+        if let Some(n) = map.get("resendCooldownSeconds") {
+            c.resend_cooldown_secs = count(n, "resendCooldownSeconds")?;
+        }
+        if let Some(n) = map.get("codeTtlSeconds") {
+            c.code_ttl_secs = count(n, "codeTtlSeconds")?;
+        }
+        if let Some(n) = map.get("maxAttempts") {
+            c.max_attempts = u32::try_from(count(n, "maxAttempts")?)
+                .map_err(|_| String::from("maxAttempts: too large"))?;
+        }
+        if let Some(n) = map.get("refreshMarginSeconds") {
+            c.refresh_margin_secs = count(n, "refreshMarginSeconds")?;
+        }
+        if let Some(r) = map.get("refresh") {
+            c.refresh = RefreshStrategy::from_json(r)?;
+        }
+        match map.get("opaqueTokenLifetimeSeconds") {
+            None | Some(Value::Null) => {}
+            Some(n) => {
+                c.opaque_token_lifetime_secs = Some(count(n, "opaqueTokenLifetimeSeconds")?);
+            }
+        }
+        match map.get("defaultCountry") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(region)) => c.default_region = Some(region.clone()),
+            Some(_) => return Err("defaultCountry: expected a string".into()),
+        }
+        Ok(c)
+    }
+}
+
+/// A non-negative integer option.
+fn count(v: &Value, name: &str) -> Result<u64, String> {
+    v.as_u64().ok_or_else(|| {
+        let mut m = String::from(name);
+        m.push_str(": expected a non-negative integer");
+        m
+    })
+}
+
 /// The kind of session token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenType {
     /// A JWT, decoded for display and timing.
     Jwt,
     /// Any other string; the server alone knows when it expires.
     Opaque,
+}
+
+impl TokenType {
+    /// The JavaScript name: `"jwt"` or `"opaque"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenType::Jwt => "jwt",
+            TokenType::Opaque => "opaque",
+        }
+    }
 }
 
 /// A signed-in session. `Debug` never shows the token.
@@ -97,7 +192,7 @@ impl Session {
     }
 
     /// The decoded claims of a JWT.
-    pub fn claims(&self) -> Option<&Map<String, Value>> {
+    pub fn claims(&self) -> Option<&Map> {
         self.token.jwt().map(|jwt| &jwt.claims().all)
     }
 
@@ -113,8 +208,7 @@ impl Session {
 }
 
 /// What the user sees after a code was sent. Never holds the challenge handle.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeInfo {
     /// The number the code went to, E.164.
     pub phone: String,
@@ -141,8 +235,7 @@ pub(crate) fn ceil_secs(ms: u64) -> u64 {
 }
 
 /// The state of the machine, without its data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StateKind {
     /// No session and no code sent.
     SignedOut,
@@ -155,8 +248,7 @@ pub enum StateKind {
 }
 
 /// A user action; the machine runs at most one at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Ask for a code for a (new) number.
     RequestCode,

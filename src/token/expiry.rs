@@ -2,9 +2,8 @@
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::{Claims, Token};
+use crate::json::Value;
 use crate::secret::Secret;
 
 /// When a token expires on the **local** clock, in unix milliseconds.
@@ -15,10 +14,10 @@ use crate::secret::Secret;
 /// `exp` itself only when there is no `iat`; no expiry when there is no `exp`.
 /// A token whose `exp` is before its `iat` expires at once.
 ///
-/// Stored with the session (`{"receivedAt": …, "expiresAt": …}`), so the expiry survives
-/// a reload without re-reading any clock but the caller's `now`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Stored with the session (`"receivedAt": …, "expiresAt": …` beside the token, see
+/// [`SessionToken::to_json`]), so the expiry survives a reload without re-reading any
+/// clock but the caller's `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Expiry {
     /// When the token arrived, unix ms on the local clock.
     pub received_at: u64,
@@ -96,11 +95,10 @@ fn secs_to_ms(secs: u64) -> u64 {
 /// A session token as a provider returned it: a JWT (decoded for display and timing) or
 /// an opaque string, with its local [`Expiry`].
 ///
-/// `Debug` shows the kind, algorithm, subject and expiry, never the token. Serialises as
-/// `{"token": "…", "receivedAt": …, "expiresAt": …}` (the token in clear: storage is the
-/// one place it must be written).
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "Stored", into = "Stored")]
+/// `Debug` shows the kind, algorithm, subject and expiry, never the token. Stored as
+/// `{"token": "…", "receivedAt": …, "expiresAt": …}` ([`SessionToken::to_json`]; the token
+/// in clear: storage is the one place it must be written).
+#[derive(Clone, PartialEq)]
 pub struct SessionToken {
     secret: Secret,
     jwt: Option<Token>,
@@ -181,41 +179,52 @@ impl fmt::Debug for SessionToken {
     }
 }
 
-/// The stored form of a [`SessionToken`].
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Stored {
-    token: Secret,
-    received_at: u64,
-    #[serde(default)]
-    expires_at: Option<u64>,
-}
-
-impl From<Stored> for SessionToken {
-    fn from(s: Stored) -> Self {
-        // Restore exactly what was stored: `new` already removed a `Bearer ` prefix, so
-        // decoding must not strip a second one from a token that itself starts with
-        // `Bearer ` (found by fuzzing: fuzz/regressions/token_decode/).
-        let jwt = Token::decode(s.token.expose())
-            .ok()
-            .filter(|jwt| jwt.secret() == &s.token);
-        SessionToken {
-            secret: s.token,
-            jwt,
-            expiry: Expiry {
-                received_at: s.received_at,
-                expires_at: s.expires_at,
-            },
-        }
+/// The stored form of an unsigned integer: digits only, as this crate writes it (`1.0`,
+/// `1e3` and negative numbers are refused, as they were when `serde` read it).
+pub(crate) fn stored_u64(v: &Value) -> Option<u64> {
+    let text = v.as_number()?.as_str();
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse().ok()
+    } else {
+        None
     }
 }
 
-impl From<SessionToken> for Stored {
-    fn from(t: SessionToken) -> Self {
-        Stored {
-            token: t.secret,
-            received_at: t.expiry.received_at,
-            expires_at: t.expiry.expires_at,
-        }
+impl SessionToken {
+    /// The stored form: `{"token":"…","receivedAt":…,"expiresAt":…|null}`, in that
+    /// order. Contains the token: write it only to storage.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("token", self.secret.expose().into()),
+            ("receivedAt", self.expiry.received_at.into()),
+            ("expiresAt", self.expiry.expires_at.into()),
+        ])
+    }
+
+    /// Reads [`SessionToken::to_json`]'s form: `token` (a string) and `receivedAt` are
+    /// required, `expiresAt` may be absent or `null`; other members are ignored. `None`
+    /// when a member is missing or has the wrong type.
+    pub fn from_json(v: &Value) -> Option<SessionToken> {
+        let map = v.as_object()?;
+        let token = Secret::new(map.get("token")?.as_str()?);
+        let received_at = stored_u64(map.get("receivedAt")?)?;
+        let expires_at = match map.get("expiresAt") {
+            None | Some(Value::Null) => None,
+            Some(n) => Some(stored_u64(n)?),
+        };
+        // Restore exactly what was stored: `new` already removed a `Bearer ` prefix, so
+        // decoding must not strip a second one from a token that itself starts with
+        // `Bearer ` (found by fuzzing: fuzz/regressions/token_decode/).
+        let jwt = Token::decode(token.expose())
+            .ok()
+            .filter(|jwt| jwt.secret() == &token);
+        Some(SessionToken {
+            secret: token,
+            jwt,
+            expiry: Expiry {
+                received_at,
+                expires_at,
+            },
+        })
     }
 }

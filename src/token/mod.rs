@@ -26,10 +26,11 @@ pub mod verify;
 
 use core::fmt;
 
-use serde_json::{Map, Value};
+use crate::json::{self, Map, Value};
 
 use crate::secret::Secret;
 
+pub(crate) use expiry::stored_u64;
 pub use expiry::{Expiry, SessionToken};
 
 /// Why a string is not a decodable (or, with `verify`, not a valid) JWT.
@@ -146,7 +147,8 @@ pub struct Header {
 /// The claims of a JWT: every member as JSON, plus the registered ones typed.
 ///
 /// Times are the token's own **seconds** since the epoch (a fractional NumericDate is
-/// rounded down). `Debug` lists the claim names, never their values.
+/// rounded down, as the `f64` reading of earlier releases did; one beyond `u64` seconds
+/// saturates). `Debug` lists the claim names, never their values.
 #[derive(Clone, PartialEq)]
 pub struct Claims {
     /// `exp`: expiry, seconds since the epoch on the server's clock.
@@ -162,12 +164,12 @@ pub struct Claims {
     /// `aud`: the audiences; a single string becomes one element, absent is empty.
     pub aud: Vec<String>,
     /// Every claim, registered or not, as JSON.
-    pub all: Map<String, Value>,
+    pub all: Map,
 }
 
 impl Claims {
     /// Typed view of a claims object.
-    fn from_map(all: Map<String, Value>) -> Result<Claims, TokenError> {
+    fn from_map(all: Map) -> Result<Claims, TokenError> {
         Ok(Claims {
             exp: numeric_date(&all, "exp")?,
             iat: numeric_date(&all, "iat")?,
@@ -193,7 +195,10 @@ impl Claims {
 impl fmt::Debug for Claims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Claims")
-            .field("names", &self.all.keys().collect::<Vec<_>>())
+            .field(
+                "names",
+                &self.all.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -326,10 +331,10 @@ pub(crate) fn strip_bearer(s: &str) -> &str {
 /// Decodes part `part` (1 or 2) from base64url and parses it as JSON.
 fn json_part(text: &str, part: u8) -> Result<Value, TokenError> {
     let bytes = base64url::decode(text).ok_or(TokenError::BadBase64 { part })?;
-    serde_json::from_slice(&bytes).map_err(|_| TokenError::BadJson { part })
+    json::parse(&bytes).map_err(|_| TokenError::BadJson { part })
 }
 
-fn header_from_map(map: &Map<String, Value>) -> Result<Header, TokenError> {
+fn header_from_map(map: &Map) -> Result<Header, TokenError> {
     let invalid = |name| TokenError::InvalidHeader { name };
     Ok(Header {
         alg: string_member(map, "alg")
@@ -341,10 +346,7 @@ fn header_from_map(map: &Map<String, Value>) -> Result<Header, TokenError> {
 }
 
 /// An optional string member; `Err(name)` when present with another type.
-fn string_member(
-    map: &Map<String, Value>,
-    name: &'static str,
-) -> Result<Option<String>, &'static str> {
+fn string_member(map: &Map, name: &'static str) -> Result<Option<String>, &'static str> {
     match map.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -353,7 +355,7 @@ fn string_member(
 }
 
 /// An optional NumericDate in whole seconds (fractions rounded down).
-fn numeric_date(map: &Map<String, Value>, name: &'static str) -> Result<Option<u64>, TokenError> {
+fn numeric_date(map: &Map, name: &'static str) -> Result<Option<u64>, TokenError> {
     let Some(value) = map.get(name) else {
         return Ok(None);
     };
@@ -364,14 +366,21 @@ fn numeric_date(map: &Map<String, Value>, name: &'static str) -> Result<Option<u
     if let Some(secs) = n.as_u64() {
         return Ok(Some(secs));
     }
-    match n.as_f64() {
-        // `as` saturates: a date beyond u64 seconds is "never" for every practical purpose.
-        Some(f) if f >= 0.0 => Ok(Some(f.floor() as u64)),
-        _ => Err(invalid),
+    // The integer part, dropping any fraction (what `f64::floor` gave for the
+    // non-negative numbers accepted); no floating point.
+    let negative = n.as_str().starts_with('-');
+    match n.trunc() {
+        // Below zero is refused; `-0` and `-0.0` are 0 (as `-0.0 >= 0.0` was).
+        Some((_, true)) if negative => Err(invalid),
+        Some((secs, _)) => u64::try_from(secs).map(Some).map_err(|_| invalid),
+        None if negative => Err(invalid),
+        // Beyond `i64`: an exact integer up to `u64::MAX`, else saturate (a date beyond
+        // u64 seconds is "never" for every practical purpose).
+        None => Ok(Some(n.as_str().parse().unwrap_or(u64::MAX))),
     }
 }
 
-fn audience(map: &Map<String, Value>) -> Result<Vec<String>, TokenError> {
+fn audience(map: &Map) -> Result<Vec<String>, TokenError> {
     let invalid = TokenError::InvalidClaim { name: "aud" };
     match map.get("aud") {
         None => Ok(Vec::new()),

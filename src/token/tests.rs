@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use serde_json::json;
 
 use super::*;
+use crate::json;
 
 /// base64url of `data`, with `=` padding when `padded`.
 fn b64(data: &[u8], padded: bool) -> String {
@@ -68,6 +69,8 @@ fn decodes_header_and_typed_claims() {
     assert_eq!(c.iss.as_deref(), Some("https://issuer"));
     assert_eq!(c.aud, vec!["app".to_owned()]);
     assert_eq!(c.get_str("phone"), Some("+491747707607"));
+    assert_eq!(c.get("exp"), Some(&json::parse_str("1700003600").unwrap()));
+    assert_eq!(c.get("missing"), None);
     assert_eq!(c.all.len(), 7);
 }
 
@@ -85,6 +88,40 @@ fn fractional_numeric_dates_round_down() {
     let t = Token::decode(&jwt(json!({"exp": 1700000000.9, "iat": 1.5e9}))).unwrap();
     assert_eq!(t.claims().exp, Some(1_700_000_000));
     assert_eq!(t.claims().iat, Some(1_500_000_000));
+}
+
+/// `exp` as written, decoded: the claim or the error.
+fn exp_of(literal: &str) -> Result<Option<u64>, TokenError> {
+    let claims = format!(r#"{{"exp":{literal}}}"#);
+    Token::decode(&jwt_from_text(r#"{"alg":"HS256"}"#, &claims)).map(|t| t.claims().exp)
+}
+
+#[test]
+fn numeric_date_literals_read_as_the_float_code_did() {
+    // What the serde_json + f64 decoder gave: floor of non-negative numbers, `-0` is 0,
+    // anything below zero is refused, integers beyond i64 stay exact up to u64::MAX.
+    for (literal, secs) in [
+        ("7", 7),
+        ("7.0", 7),
+        ("7.999", 7),
+        ("0.5", 0),
+        ("-0", 0),
+        ("-0.0", 0),
+        ("1.7e9", 1_700_000_000),
+        ("17E8", 1_700_000_000),
+        ("1700000000123e-3", 1_700_000_000),
+        ("18446744073709551615", u64::MAX),
+        ("1e30", u64::MAX),
+    ] {
+        assert_eq!(exp_of(literal), Ok(Some(secs)), "{literal}");
+    }
+    for literal in ["-1", "-0.5", "-1e-9", "-1e30"] {
+        assert_eq!(
+            exp_of(literal),
+            Err(TokenError::InvalidClaim { name: "exp" }),
+            "{literal}"
+        );
+    }
 }
 
 #[test]
@@ -366,18 +403,55 @@ fn session_token_opaque_or_jwt() {
 #[test]
 fn session_token_round_trips_through_storage() {
     let raw = jwt(json!({"sub": "u", "iat": 1000, "exp": 1060}));
+    let t = SessionToken::new(&Secret::new(raw.as_str()), 7);
+    assert_eq!(
+        t.to_json().to_json(),
+        format!(r#"{{"token":"{raw}","receivedAt":7,"expiresAt":60007}}"#),
+        "the text earlier releases stored"
+    );
     for t in [
-        SessionToken::new(&Secret::new(raw.as_str()), 7),
+        t,
         SessionToken::with_lifetime(&Secret::new("opaque"), 7, 99),
     ] {
-        let stored = serde_json::to_value(&t).unwrap();
-        assert_eq!(stored["token"], json!(t.secret().expose()));
-        assert_eq!(stored["receivedAt"], json!(7));
-        let back: SessionToken = serde_json::from_value(stored).unwrap();
-        assert_eq!(back, t);
+        let stored = t.to_json();
+        assert_eq!(stored["token"], json::Value::from(t.secret().expose()));
+        assert_eq!(stored["receivedAt"], json::Value::from(7u64));
+        assert_eq!(SessionToken::from_json(&stored), Some(t));
     }
-    let old: SessionToken = serde_json::from_value(json!({"token": "x", "receivedAt": 1})).unwrap();
-    assert_eq!(old.expiry(), Expiry::unknown(1));
+    let unknown = SessionToken::new(&Secret::new("x"), 1);
+    assert_eq!(
+        unknown.to_json().to_json(),
+        r#"{"token":"x","receivedAt":1,"expiresAt":null}"#
+    );
+    for text in [
+        r#"{"token": "x", "receivedAt": 1}"#,
+        r#"{"token": "x", "receivedAt": 1, "expiresAt": null, "other": [1]}"#,
+    ] {
+        let old = SessionToken::from_json(&json::parse_str(text).unwrap()).unwrap();
+        assert_eq!(old, unknown, "{text}");
+        assert_eq!(old.expiry(), Expiry::unknown(1));
+    }
+}
+
+#[test]
+fn malformed_stored_tokens_are_refused() {
+    for text in [
+        r#"{"receivedAt": 1}"#,
+        r#"{"token": 7, "receivedAt": 1}"#,
+        r#"{"token": "x"}"#,
+        r#"{"token": "x", "receivedAt": "1"}"#,
+        r#"{"token": "x", "receivedAt": 1.0}"#,
+        r#"{"token": "x", "receivedAt": -1}"#,
+        r#"{"token": "x", "receivedAt": 1e3}"#,
+        r#"{"token": "x", "receivedAt": 1, "expiresAt": 2.5}"#,
+        r#"{"token": "x", "receivedAt": 1, "expiresAt": "2"}"#,
+        r#"{"token": "x", "receivedAt": 18446744073709551616}"#,
+        r#"["x", 1]"#,
+        "null",
+    ] {
+        let v = json::parse_str(text).unwrap();
+        assert_eq!(SessionToken::from_json(&v), None, "{text}");
+    }
 }
 
 /// Strings built to reach deep into the decoder: three parts of base64url-ish text.
@@ -435,6 +509,14 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The old decoder read `exp` as an f64 and floored it; the integer reading must agree
+    /// on every number serde_json prints below 2^53 s (beyond, the f64 was not even exact).
+    #[test]
+    fn numeric_dates_agree_with_the_float_floor(f in prop_oneof![0.0f64..4e9, 0.0f64..9.0e15]) {
+        let literal = serde_json::to_string(&f).unwrap();
+        prop_assert_eq!(exp_of(&literal), Ok(Some(f.floor() as u64)), "{}", literal);
+    }
 
     #[test]
     fn decode_never_panics_on_json_tokens(s in real_json_jwt()) {

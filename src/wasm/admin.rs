@@ -4,10 +4,10 @@
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::client::AuthClient;
-use super::driver::{js_err, JsTransport};
+use super::driver::{js_err, Inner, JsTransport};
+use super::ops::Op;
 use super::{error, host};
 use crate::client::Transport;
 use crate::provider::gizo::{self, AccessTokenInput, ClientTokenInput};
@@ -22,29 +22,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_param_type = "string")] client_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] client_secret: JsValue,
     ) -> Promise {
-        let inner = self.shared();
-        future_to_promise(async move {
-            if host::has_document() && !inner.allow_client_secret {
-                return Err(error::config(
-                    "A client secret never belongs in a browser: call gizoAccessToken on your \
-                     server (or set allowClientSecretInBrowser for a trusted admin tool).",
-                ));
-            }
-            let (Some(client_id), Some(secret)) =
-                (client_id.as_string(), client_secret.as_string())
-            else {
-                return Err(error::config("clientId and clientSecret must be strings."));
-            };
-            let cfg = admin_config(&inner.gizo)?;
-            let input = AccessTokenInput {
-                client_id,
-                client_secret: Secret::new(secret),
-            };
-            let req = gizo::build_access_token(&cfg, &input).map_err(|e| js_err(&e))?;
-            let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
-            let token = gizo::parse_access_token(&resp).map_err(|e| js_err(&e))?;
-            Ok(JsValue::from_str(token.expose()))
-        })
+        self.call(Op::GizoAccessToken(client_id, client_secret))
     }
 
     /// GIZO, server-only: a user's token, asked for with the admin token.
@@ -54,27 +32,59 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_param_type = "string")] admin_token: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] user_id: JsValue,
     ) -> Promise {
-        let inner = self.shared();
-        future_to_promise(async move {
-            let admin = admin_token
-                .as_string()
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| error::config("The admin token must be a non-empty string."))?;
-            let user_id = user_id
-                .as_f64()
-                .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0)
-                .ok_or_else(|| error::config("userId must be an integer."))?;
-            let cfg = admin_config(&inner.gizo)?;
-            let input = ClientTokenInput {
-                user_id: user_id as i64,
-            };
-            let req = gizo::build_client_token(&cfg, &Secret::new(admin), &input)
-                .map_err(|e| js_err(&e))?;
-            let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
-            let token = gizo::parse_client_token(&resp).map_err(|e| js_err(&e))?;
-            Ok(JsValue::from_str(token.expose()))
-        })
+        self.call(Op::GizoClientToken(admin_token, user_id))
     }
+}
+
+/// `gizoAccessToken`.
+pub(super) async fn access_token(
+    inner: &Inner,
+    client_id: JsValue,
+    client_secret: JsValue,
+) -> Result<JsValue, JsValue> {
+    if host::has_document() && !inner.allow_client_secret {
+        return Err(error::config(
+            "A client secret never belongs in a browser: call gizoAccessToken on your \
+             server (or set allowClientSecretInBrowser for a trusted admin tool).",
+        ));
+    }
+    let (Some(client_id), Some(secret)) = (client_id.as_string(), client_secret.as_string()) else {
+        return Err(error::config("clientId and clientSecret must be strings."));
+    };
+    let cfg = admin_config(&inner.gizo)?;
+    let input = AccessTokenInput {
+        client_id,
+        client_secret: Secret::new(secret),
+    };
+    let req = gizo::build_access_token(&cfg, &input).map_err(|e| js_err(&e))?;
+    let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
+    let token = gizo::parse_access_token(&resp).map_err(|e| js_err(&e))?;
+    Ok(JsValue::from_str(token.expose()))
+}
+
+/// `gizoClientToken`.
+pub(super) async fn client_token(
+    inner: &Inner,
+    admin_token: JsValue,
+    user_id: JsValue,
+) -> Result<JsValue, JsValue> {
+    let admin = admin_token
+        .as_string()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| error::config("The admin token must be a non-empty string."))?;
+    let user_id = user_id
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0)
+        .ok_or_else(|| error::config("userId must be an integer."))?;
+    let cfg = admin_config(&inner.gizo)?;
+    let input = ClientTokenInput {
+        user_id: user_id as i64,
+    };
+    let req =
+        gizo::build_client_token(&cfg, &Secret::new(admin), &input).map_err(|e| js_err(&e))?;
+    let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
+    let token = gizo::parse_client_token(&resp).map_err(|e| js_err(&e))?;
+    Ok(JsValue::from_str(token.expose()))
 }
 
 /// The GIZO settings, or `invalid_config` for another provider.
@@ -84,7 +94,7 @@ fn admin_config(cfg: &Option<gizo::Config>) -> Result<gizo::Config, JsValue> {
 }
 
 /// A transport for one-off calls with the client's `fetch` and timeout.
-impl super::driver::Inner {
+impl Inner {
     pub(super) fn transport(&self) -> JsTransport {
         JsTransport {
             fetch: self.fetch.clone(),

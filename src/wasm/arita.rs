@@ -3,13 +3,13 @@
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::client::AuthClient;
 use super::driver::{js_err, Inner};
-use super::{error, json};
+use super::ops::Op;
+use super::{error, js};
 use crate::client::Transport;
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, HttpResponse};
 use crate::provider::arita::{self, LoginIdInput};
 use crate::secret::Secret;
 use crate::Error;
@@ -22,18 +22,7 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
-        let inner = self.shared();
-        future_to_promise(async move {
-            let cfg = config(&inner)?;
-            let login_id = login_id
-                .as_string()
-                .ok_or_else(|| error::config("loginId must be a string."))?;
-            let req = arita::build_account_check(&cfg, &LoginIdInput { login_id });
-            let resp = send(&inner, req).await?;
-            let check = arita::parse_account_check(&resp).map_err(|e| js_err(&e))?;
-            let v = serde_json::to_value(&check).map_err(|e| error::config(&e.to_string()))?;
-            Ok(json::to_js(&v))
-        })
+        self.call(Op::AritaAccountCheck(login_id))
     }
 
     /// Arita: sets the signed-in user's password (`invalid_input` for a weak one, checked locally).
@@ -42,20 +31,7 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
     ) -> Promise {
-        let inner = self.shared();
-        future_to_promise(async move {
-            let cfg = config(&inner)?;
-            let password = Secret::new(
-                password
-                    .as_string()
-                    .ok_or_else(|| error::config("password must be a string."))?,
-            );
-            arita::validate_password(&password).map_err(|e| js_err(&e))?;
-            let token = inner.core.get_token().await.map_err(|e| js_err(&e))?;
-            let resp = send(&inner, arita::build_set_password(&cfg, &token, &password)).await?;
-            arita::parse_set_password(&resp).map_err(|e| js_err(&e))?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.call(Op::AritaSetPassword(password))
     }
 
     /// Arita: registers the push device token for the signed-in user.
@@ -64,18 +40,50 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] device_token: JsValue,
     ) -> Promise {
-        let inner = self.shared();
-        future_to_promise(async move {
-            let cfg = config(&inner)?;
-            let device = device_token
-                .as_string()
-                .ok_or_else(|| error::config("deviceToken must be a string."))?;
-            let token = inner.core.get_token().await.map_err(|e| js_err(&e))?;
-            let resp = send(&inner, arita::build_device_token(&cfg, &token, &device)).await?;
-            arita::parse_device_token(&resp).map_err(|e| js_err(&e))?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.call(Op::AritaUpdateDeviceToken(device_token))
     }
+}
+
+/// `aritaAccountCheck`.
+pub(super) async fn account_check(inner: &Inner, login_id: JsValue) -> Result<JsValue, JsValue> {
+    let cfg = config(inner)?;
+    let login_id = login_id
+        .as_string()
+        .ok_or_else(|| error::config("loginId must be a string."))?;
+    let req = arita::build_account_check(&cfg, &LoginIdInput { login_id });
+    let resp = send(inner, req).await?;
+    let check = arita::parse_account_check(&resp).map_err(|e| js_err(&e))?;
+    Ok(js::to_js(&check.to_json()))
+}
+
+/// `aritaSetPassword`.
+pub(super) async fn set_password(inner: &Inner, password: JsValue) -> Result<JsValue, JsValue> {
+    let cfg = config(inner)?;
+    let password = Secret::new(
+        password
+            .as_string()
+            .ok_or_else(|| error::config("password must be a string."))?,
+    );
+    arita::validate_password(&password).map_err(|e| js_err(&e))?;
+    let token = inner.core.get_token().await.map_err(|e| js_err(&e))?;
+    let resp = send(inner, arita::build_set_password(&cfg, &token, &password)).await?;
+    arita::parse_set_password(&resp).map_err(|e| js_err(&e))?;
+    Ok(JsValue::UNDEFINED)
+}
+
+/// `aritaUpdateDeviceToken`.
+pub(super) async fn update_device_token(
+    inner: &Inner,
+    device_token: JsValue,
+) -> Result<JsValue, JsValue> {
+    let cfg = config(inner)?;
+    let device = device_token
+        .as_string()
+        .ok_or_else(|| error::config("deviceToken must be a string."))?;
+    let token = inner.core.get_token().await.map_err(|e| js_err(&e))?;
+    let resp = send(inner, arita::build_device_token(&cfg, &token, &device)).await?;
+    arita::parse_device_token(&resp).map_err(|e| js_err(&e))?;
+    Ok(JsValue::UNDEFINED)
 }
 
 /// The Arita settings, or `invalid_config` for another provider.
@@ -90,7 +98,7 @@ fn config(inner: &Inner) -> Result<arita::Config, JsValue> {
 pub(super) async fn send(
     inner: &Inner,
     req: Result<HttpRequest, Error>,
-) -> Result<crate::http::HttpResponse, JsValue> {
+) -> Result<HttpResponse, JsValue> {
     let req = req.map_err(|e| js_err(&e))?;
     inner.transport().send(req).await.map_err(|e| js_err(&e))
 }

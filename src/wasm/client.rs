@@ -1,22 +1,23 @@
 //! `AuthClient`: the class JavaScript uses.
 //!
-//! Every method is synchronous on the Rust side and returns a `Promise` built from a
-//! future that owns an `Rc` of the shared state, so concurrent calls never hold a
-//! `&self` borrow across an `await` (no "recursive use of an object" error).
+//! Every asynchronous method is synchronous on the Rust side and returns the `Promise` of
+//! an [`Op`] (see `ops.rs`), whose future owns an `Rc` of the shared state, so concurrent
+//! calls never hold a `&self` borrow across an `await` (no "recursive use of an object"
+//! error).
 
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
-use super::driver::{js_err, session_js, Inner, JsClock, JsTransport, Settings};
+use super::driver::{session_js, Inner, JsClock, JsTransport, Settings};
+use super::ops::{self, Op};
 use super::options::Options;
-use super::{error, host, json};
-use crate::client::{Client, Clock};
+use super::{host, js};
+use crate::client::Client;
 use crate::provider::ProviderConfig;
 use crate::secret::Secret;
-use crate::session::{CodeInfo, RefreshStrategy};
 use crate::Error;
 
 /// Phone-number + SMS code sign-in against one backend. See `docs/wasm.md`.
@@ -26,9 +27,9 @@ pub struct AuthClient {
 }
 
 impl AuthClient {
-    /// The state shared with pending promises (for the other `impl` blocks).
-    pub(super) fn shared(&self) -> Rc<Inner> {
-        Rc::clone(&self.inner)
+    /// The `Promise` of an asynchronous method (for the other `impl` blocks too).
+    pub(super) fn call(&self, op: Op) -> Promise {
+        ops::promise(&self.inner, op)
     }
 }
 
@@ -65,9 +66,9 @@ impl AuthClient {
                 let p = host::call_user(&cb, &session_js(&session), "unauthorized");
                 async move {
                     let v = JsFuture::from(p).await.map_err(|e| Error::Network {
-                        message: json::get_string(&e, "message").unwrap_or_default(),
+                        message: js::get_string(&e, "message").unwrap_or_default(),
                     })?;
-                    let token = json::get_string(&v, "token")
+                    let token = js::get_string(&v, "token")
                         .or_else(|| v.as_string())
                         .filter(|t| !t.is_empty())
                         .ok_or_else(|| Error::InvalidConfig {
@@ -91,11 +92,7 @@ impl AuthClient {
             sso,
         };
         let inner = Inner::new(core, store, kind, o.storage_key, settings);
-        let me = Rc::clone(&inner);
-        let ready = future_to_promise(async move {
-            me.restore().await;
-            Ok(JsValue::UNDEFINED)
-        });
+        let ready = ops::promise(&inner, Op::Restore);
         *inner.ready.borrow_mut() = Some(ready);
         start_tab_sync(&inner);
         let client = AuthClient { inner };
@@ -111,30 +108,13 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] phone: JsValue,
     ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            inner.ready().await;
-            let phone = phone.as_string().ok_or_else(|| {
-                error::js_error("invalid_phone", "The phone number must be a string.")
-            })?;
-            refresh_app_token(&inner).await?;
-            let r = inner.core.request_code(&phone).await;
-            inner.persist().await?;
-            Ok(challenge_js(&r.map_err(|e| js_err(&e))?))
-        })
+        self.call(Op::RequestCode(phone))
     }
 
     /// Sends a new code to the same number.
     #[wasm_bindgen(js_name = resendCode, unchecked_return_type = "Promise<Challenge>")]
     pub fn resend_code(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            inner.ready().await;
-            refresh_app_token(&inner).await?;
-            let r = inner.core.resend_code().await;
-            inner.persist().await?;
-            Ok(challenge_js(&r.map_err(|e| js_err(&e))?))
-        })
+        self.call(Op::ResendCode)
     }
 
     /// Checks the code; resolves to the session.
@@ -143,94 +123,31 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            inner.ready().await;
-            let code = code
-                .as_string()
-                .ok_or_else(|| error::js_error("invalid_code", "The code must be a string."))?;
-            refresh_app_token(&inner).await?;
-            let r = inner.core.verify(&code).await;
-            inner.persist().await?;
-            Ok(session_js(&r.map_err(|e| js_err(&e))?))
-        })
+        self.call(Op::Verify(code))
     }
 
     /// The current session (refreshing first when due), or `null`.
     #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session | null>")]
     pub fn get_session(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            inner.ready().await;
-            inner
-                .guarded(|i| {
-                    Box::pin(async move {
-                        let _ = i.core.get_token().await;
-                        Ok(i.core
-                            .session()
-                            .await
-                            .map_or(JsValue::NULL, |s| session_js(&s)))
-                    })
-                })
-                .await
-        })
+        self.call(Op::GetSession)
     }
 
     /// A valid token (refreshing first when due); rejects `not_signed_in` without one.
     #[wasm_bindgen(js_name = getToken, unchecked_return_type = "Promise<string>")]
     pub fn get_token(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            inner.ready().await;
-            inner
-                .guarded(|i| {
-                    Box::pin(async move {
-                        let t = i.core.get_token().await.map_err(|e| js_err(&e))?;
-                        Ok(JsValue::from_str(t.expose()))
-                    })
-                })
-                .await
-        })
+        self.call(Op::GetToken)
     }
 
     /// Replaces the token now (`callback` strategy or a provider with a refresh endpoint).
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn refresh(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            inner.ready().await;
-            let me = Rc::clone(&inner);
-            let f = Closure::once_into_js(move || -> JsValue {
-                future_to_promise(async move {
-                    me.sync_from_store().await;
-                    let r = me.core.refresh().await;
-                    me.persist().await?;
-                    r.map(|s| session_js(&s)).map_err(|e| js_err(&e))
-                })
-                .into()
-            });
-            let out = JsFuture::from(host::with_lock(
-                &inner.channel(),
-                inner.lock_timeout_ms,
-                &Function::from(f),
-            ))
-            .await?;
-            Ok(js_sys::Array::from(&out).get(1))
-        })
+        self.call(Op::Refresh)
     }
 
     /// Signs out: clears storage, tells other tabs, then tells the server where it can.
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(&self) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        future_to_promise(async move {
-            inner.ready().await;
-            inner.core.sign_out().await;
-            inner.persist().await?;
-            // Whatever this tab last knew, nothing of the session may stay stored.
-            JsFuture::from(host::store_remove(&inner.store, &inner.key)).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.call(Op::SignOut)
     }
 
     /// Subscribes to auth events; returns the function that unsubscribes. The listener
@@ -246,15 +163,7 @@ impl AuthClient {
             .listeners
             .borrow_mut()
             .push((id, listener.clone()));
-        let inner = Rc::clone(&self.inner);
-        spawn_local(async move {
-            inner.ready().await;
-            let session = inner.core.session().await;
-            if inner.listeners.borrow().iter().any(|(l, _)| *l == id) {
-                let s = session.map_or(JsValue::NULL, |s| session_js(&s));
-                host::call_listener(&listener, "INITIAL_SESSION", &s);
-            }
-        });
+        ops::spawn(&self.inner, Op::InitialSession(id, listener));
         let weak = Rc::downgrade(&self.inner);
         Closure::once_into_js(move || {
             if let Some(inner) = weak.upgrade() {
@@ -268,11 +177,11 @@ impl AuthClient {
     #[wasm_bindgen(js_name = startAutoRefresh)]
     pub fn start_auto_refresh(&self) {
         self.inner.auto_on.set(true);
-        restart_auto_refresh(&self.inner);
+        ops::restart_auto_refresh(&self.inner);
         let weak = Rc::downgrade(&self.inner);
         let wake = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = weak.upgrade() {
-                spawn_local(async move { tick(&inner).await });
+                ops::spawn(&inner, Op::Tick);
             }
         });
         let stop = host::listen_wake(wake.as_ref().unchecked_ref());
@@ -301,22 +210,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] url: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RequestInit | undefined")] init: JsValue,
     ) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let this = AuthClient {
-            inner: Rc::clone(&self.inner),
-        };
-        future_to_promise(async move {
-            let token = JsFuture::from(this.get_token()).await?;
-            let token = token.as_string().unwrap_or_default();
-            let res = JsFuture::from(host::authed_fetch(&inner.fetch, &url, &init, &token)).await?;
-            let can_refresh = !matches!(inner.strategy, RefreshStrategy::Reverify);
-            if json::get_number(&res, "status") != Some(401.0) || !can_refresh {
-                return Ok(res);
-            }
-            let session = JsFuture::from(this.refresh()).await?;
-            let token = json::get_string(&session, "token").unwrap_or_default();
-            JsFuture::from(host::authed_fetch(&inner.fetch, &url, &init, &token)).await
-        })
+        self.call(Op::Fetch(url, init))
     }
 
     /// Stops background work and listeners (the client is unusable afterwards).
@@ -329,72 +223,6 @@ impl AuthClient {
     }
 }
 
-/// (Re)starts the background refresh loop; an older loop ends at its next wake-up. The
-/// driver calls it whenever a new token arrives, so the loop sleeps until the new timer.
-pub(super) fn restart_auto_refresh(inner: &Rc<Inner>) {
-    let generation = inner.auto_generation.get().wrapping_add(1);
-    inner.auto_generation.set(generation);
-    let inner = Rc::clone(inner);
-    spawn_local(async move {
-        inner.ready().await;
-        while inner.auto_generation.get() == generation {
-            let now = JsClock.now();
-            let wait = inner
-                .core
-                .next_timeout()
-                .map_or(30_000, |at| at.saturating_sub(now))
-                .clamp(10, 30_000);
-            JsClock.sleep(wait).await;
-            if inner.auto_generation.get() != generation {
-                break;
-            }
-            tick(&inner).await;
-        }
-    });
-}
-
-/// Fires due timers (refresh, expiry) under the cross-tab lock.
-async fn tick(inner: &Rc<Inner>) {
-    let _ = inner
-        .guarded(|i| {
-            Box::pin(async move {
-                i.core.tick().await;
-                Ok(())
-            })
-        })
-        .await;
-}
-
-/// GIZO: asks the app for a fresh app token when `appToken` is a function.
-async fn refresh_app_token(inner: &Rc<Inner>) -> Result<(), JsValue> {
-    let Some(f) = inner.app_token_fn.clone() else {
-        return Ok(());
-    };
-    let v = JsFuture::from(host::call_user(&f, &JsValue::UNDEFINED, "invalid_config")).await?;
-    let token = v
-        .as_string()
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| error::config("appToken() must return a non-empty string."))?;
-    inner.core.with_flow_mut(|flow| {
-        if let crate::provider::ProviderConfig::Gizo(c) = flow {
-            c.app_token = Some(Secret::new(token));
-        }
-    });
-    Ok(())
-}
-
-/// `{ phone, isRegistered, resendAfter, expiresAt, attemptsLeft }`.
-fn challenge_js(c: &CodeInfo) -> JsValue {
-    let now = JsClock.now();
-    json::to_js(&serde_json::json!({
-        "phone": c.phone,
-        "isRegistered": c.is_registered,
-        "resendAfter": c.resend_after(now),
-        "expiresAt": c.code_expires_at,
-        "attemptsLeft": c.attempts_left,
-    }))
-}
-
 /// Listens for other tabs (BroadcastChannel, `storage` events for `localStorage`).
 fn start_tab_sync(inner: &Rc<Inner>) {
     if inner.storage_kind == "memory" {
@@ -403,10 +231,7 @@ fn start_tab_sync(inner: &Rc<Inner>) {
     let weak = Rc::downgrade(inner);
     let cb = Closure::<dyn FnMut(JsValue)>::new(move |_msg: JsValue| {
         if let Some(inner) = weak.upgrade() {
-            spawn_local(async move {
-                inner.ready().await;
-                inner.sync_from_store().await;
-            });
+            ops::spawn(&inner, Op::SyncTabs);
         }
     });
     let stop = host::listen_tabs(

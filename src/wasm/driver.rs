@@ -9,11 +9,13 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{error, host, json};
+use super::ops::{spawn, Op};
+use super::{error, host, js};
 use crate::client::{Client, Clock, LocalFuture, Transport};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::json::Value;
 use crate::provider::{arita, gizo, sso};
 use crate::session::{Event, RefreshStrategy, Session, Snapshot, StateKind};
 use crate::Error;
@@ -61,8 +63,8 @@ impl Transport for JsTransport {
 
 /// The core error for what `httpSend` rejected with.
 fn transport_error(e: &JsValue) -> Error {
-    let code = json::get_string(e, "code").unwrap_or_default();
-    let message = json::get_string(e, "message").unwrap_or_default();
+    let code = js::get_string(e, "code").unwrap_or_default();
+    let message = js::get_string(e, "message").unwrap_or_default();
     match code.as_str() {
         "timeout" => Error::Timeout,
         "invalid_config" => Error::InvalidConfig { message },
@@ -207,7 +209,7 @@ impl Inner {
             Event::SignedIn(_) | Event::TokenRefreshed(_) | Event::InitialSession(Some(_))
         );
         if new_token && self.auto_on.get() {
-            super::client::restart_auto_refresh(self);
+            super::ops::restart_auto_refresh(self);
         }
         let signed_in = |s: &Option<Session>| s.is_some();
         match event {
@@ -245,25 +247,7 @@ impl Inner {
         if self.flushing.replace(true) {
             return;
         }
-        let me = Rc::clone(self);
-        spawn_local(async move {
-            me.flushing.set(false);
-            if me.locked.get() > 0 {
-                return; // the lock's release flushes
-            }
-            let events: Vec<_> = me.queue.borrow_mut().drain(..).collect();
-            for (name, session) in events {
-                let listeners: Vec<Function> = me
-                    .listeners
-                    .borrow()
-                    .iter()
-                    .map(|(_, f)| f.clone())
-                    .collect();
-                for f in listeners {
-                    host::call_listener(&f, name, &session);
-                }
-            }
-        });
+        spawn(self, Op::Flush);
     }
 
     /// Waits for the initial restore.
@@ -338,34 +322,24 @@ impl Inner {
         self.syncing.set(false);
     }
 
-    /// Runs `work` under the cross-tab refresh lock when a timer (refresh, expiry) is due;
-    /// after taking the lock, first takes over what another tab may have stored.
-    pub async fn guarded<T: 'static>(
-        self: &Rc<Self>,
-        work: impl FnOnce(Rc<Inner>) -> LocalFuture<Result<T, JsValue>> + 'static,
-    ) -> Result<T, JsValue> {
+    /// Runs `work`, under the cross-tab refresh lock when a timer (refresh, expiry) is
+    /// due or `work` is [`Work::Refresh`]; after taking the lock, first takes over what
+    /// another tab may have stored. Listeners run after the lock is released.
+    pub async fn guarded(self: &Rc<Self>, work: Work) -> Result<JsValue, JsValue> {
         let now = JsClock.now();
-        let due = self.core.next_timeout().is_some_and(|at| at <= now)
-            && matches!(self.core.state(), StateKind::SignedIn);
+        let due = matches!(work, Work::Refresh)
+            || (self.core.next_timeout().is_some_and(|at| at <= now)
+                && matches!(self.core.state(), StateKind::SignedIn));
         if !due {
-            let r = work(Rc::clone(self)).await;
+            let r = perform(self, work).await;
             self.persist().await?;
             return r;
         }
-        let slot: Rc<RefCell<Option<Result<T, JsValue>>>> = Rc::new(RefCell::new(None));
+        let slot: Slot = Rc::new(RefCell::new(None));
         let me = Rc::clone(self);
         let out = Rc::clone(&slot);
         let f = Closure::once_into_js(move || -> JsValue {
-            future_to_promise(async move {
-                me.locked.set(me.locked.get() + 1);
-                me.sync_from_store().await;
-                let r = work(Rc::clone(&me)).await;
-                let p = me.persist().await;
-                me.locked.set(me.locked.get().saturating_sub(1));
-                *out.borrow_mut() = Some(p.and(r));
-                Ok(JsValue::UNDEFINED)
-            })
-            .into()
+            future_to_promise(super::ops::run(me, Op::Locked(work, out))).into()
         });
         let lock = JsFuture::from(host::with_lock(
             &self.channel(),
@@ -383,24 +357,92 @@ impl Inner {
             ))
         })
     }
+
+    /// The part of [`Inner::guarded`] that runs while holding the lock.
+    pub async fn locked(self: &Rc<Self>, work: Work, out: Slot) {
+        self.locked.set(self.locked.get() + 1);
+        self.sync_from_store().await;
+        let r = perform(self, work).await;
+        let p = self.persist().await;
+        self.locked.set(self.locked.get().saturating_sub(1));
+        *out.borrow_mut() = Some(p.and(r));
+    }
+
+    /// Calls the listeners with the queued events.
+    pub fn flush(&self) {
+        self.flushing.set(false);
+        if self.locked.get() > 0 {
+            return; // the lock's release flushes
+        }
+        let events: Vec<_> = self.queue.borrow_mut().drain(..).collect();
+        for (name, session) in events {
+            let listeners: Vec<Function> = self
+                .listeners
+                .borrow()
+                .iter()
+                .map(|(_, f)| f.clone())
+                .collect();
+            for f in listeners {
+                host::call_listener(&f, name, &session);
+            }
+        }
+    }
 }
 
-/// The JS shape of a session (`Session`).
-pub fn session_js(s: &Session) -> JsValue {
-    json::to_js(&session_json(s))
+/// Where the locked part of [`Inner::guarded`] leaves its result.
+pub type Slot = Rc<RefCell<Option<Result<JsValue, JsValue>>>>;
+
+/// What [`Inner::guarded`] runs.
+pub enum Work {
+    /// `getSession()`: the session after a due refresh.
+    GetSession,
+    /// `getToken()`: a valid token after a due refresh.
+    GetToken,
+    /// Fire due timers.
+    Tick,
+    /// `refresh()`: replace the token now.
+    Refresh,
 }
 
+async fn perform(inner: &Rc<Inner>, work: Work) -> Result<JsValue, JsValue> {
+    match work {
+        Work::GetSession => {
+            let _ = inner.core.get_token().await;
+            Ok(inner
+                .core
+                .session()
+                .await
+                .map_or(JsValue::NULL, |s| session_js(&s)))
+        }
+        Work::GetToken => {
+            let t = inner.core.get_token().await.map_err(|e| js_err(&e))?;
+            Ok(JsValue::from_str(t.expose()))
+        }
+        Work::Tick => {
+            inner.core.tick().await;
+            Ok(JsValue::UNDEFINED)
+        }
+        Work::Refresh => inner
+            .core
+            .refresh()
+            .await
+            .map(|s| session_js(&s))
+            .map_err(|e| js_err(&e)),
+    }
+}
+
+/// The JS shape of a session (`Session`):
 /// `{ token, tokenType, claims, expiresAt, user, provider, phone }`.
-pub fn session_json(s: &Session) -> serde_json::Value {
-    serde_json::json!({
-        "token": s.token.secret().expose(),
-        "tokenType": s.token_type(),
-        "claims": s.claims(),
-        "expiresAt": s.expires_at(),
-        "user": s.user,
-        "provider": s.provider,
-        "phone": s.phone,
-    })
+pub fn session_js(s: &Session) -> JsValue {
+    js::to_js(&Value::object([
+        ("token", s.token.secret().expose().into()),
+        ("tokenType", s.token_type().as_str().into()),
+        ("claims", s.claims().cloned().into()),
+        ("expiresAt", s.expires_at().into()),
+        ("user", s.user.clone().into()),
+        ("provider", s.provider.as_str().into()),
+        ("phone", s.phone.as_str().into()),
+    ]))
 }
 
 /// The `AuthError` for a core error.

@@ -92,6 +92,10 @@ extern "C" {
     #[wasm_bindgen(js_name = authedFetch)]
     pub fn authed_fetch(fetch: &JsValue, url: &JsValue, init: &JsValue, token: &str) -> Promise;
 
+    /// The `PhoneInfo` object from `normalizePhone`'s `|`-joined fields (see `util.rs`).
+    #[wasm_bindgen(js_name = phoneInfo)]
+    pub fn phone_info(fields: &str) -> JsValue;
+
     /// `typeof v === 'function'`.
     #[wasm_bindgen(js_name = isFunction)]
     pub fn is_function(v: &JsValue) -> bool;

@@ -1,10 +1,12 @@
-//! Reading the `AuthClient` options object.
+//! Reading the `AuthClient` options object: the JSON part (provider and session
+//! settings) through `JSON.stringify`, the functions and the storage adapter through
+//! `Reflect`.
 
 use js_sys::Function;
-use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 
-use super::{error, host, json};
+use super::{error, host, js};
+use crate::json::{Map, Value};
 use crate::provider::ProviderConfig;
 use crate::session::{Config, RefreshStrategy};
 
@@ -34,21 +36,22 @@ impl Options {
         if !opts.is_object() {
             return Err(error::config("AuthClient needs an options object."));
         }
-        let plain = match json::from_js(opts, "options")? {
-            Value::Object(m) => m,
-            _ => return Err(error::config("AuthClient needs an options object.")),
+        let value = js::from_js(opts, "options")?;
+        let Some(plain) = value.as_object() else {
+            return Err(error::config("AuthClient needs an options object."));
         };
-        let provider = provider_config(opts, &plain)?;
-        let config = session_config(&plain)?;
-        let fetch = json::get(opts, "fetch");
+        let provider = provider_config(plain)?;
+        let config =
+            Config::from_json(&value).map_err(|e| invalid("the options are not valid: ", &e))?;
+        let fetch = js::get(opts, "fetch");
         if !(fetch.is_undefined() || fetch.is_null() || host::is_function(&fetch)) {
             return Err(error::config("fetch must be a function."));
         }
-        let app_token = json::get(opts, "appToken");
+        let app_token = js::get(opts, "appToken");
         let app_token_fn = host::is_function(&app_token).then(|| Function::from(app_token));
         let refresh_callback = match config.refresh {
             RefreshStrategy::Callback => {
-                let f = json::get(&json::get(opts, "refresh"), "callback");
+                let f = js::get(&js::get(opts, "refresh"), "callback");
                 if !host::is_function(&f) {
                     return Err(error::config(
                         "refresh: { strategy: 'callback' } needs a callback function.",
@@ -58,28 +61,26 @@ impl Options {
             }
             _ => None,
         };
-        let name = provider.flow().name().to_owned();
-        let storage_key = json::get_string(opts, "storageKey").unwrap_or_else(|| {
+        let storage_key = js::get_string(opts, "storageKey").unwrap_or_else(|| {
             let mut k = String::from("phone-auth.");
-            k.push_str(&name);
+            k.push_str(provider.flow().name());
             k
         });
-        let has_document = !json::get(&js_sys::global().into(), "document").is_undefined();
-        let auto_refresh = json::get(opts, "autoRefresh")
+        let auto_refresh = js::get(opts, "autoRefresh")
             .as_bool()
-            .unwrap_or(has_document);
+            .unwrap_or_else(host::has_document);
         Ok(Options {
             provider,
             config,
-            storage: json::get(opts, "storage"),
+            storage: js::get(opts, "storage"),
             storage_key,
             fetch,
-            timeout_ms: json::get_number(opts, "timeoutMs").unwrap_or(TIMEOUT_MS),
+            timeout_ms: js::get_number(opts, "timeoutMs").unwrap_or(TIMEOUT_MS),
             app_token_fn,
             refresh_callback,
             auto_refresh,
-            lock_timeout_ms: json::get_number(opts, "lockTimeoutMs").unwrap_or(LOCK_TIMEOUT_MS),
-            allow_client_secret: json::get(opts, "allowClientSecretInBrowser")
+            lock_timeout_ms: js::get_number(opts, "lockTimeoutMs").unwrap_or(LOCK_TIMEOUT_MS),
+            allow_client_secret: js::get(opts, "allowClientSecretInBrowser")
                 .as_bool()
                 .unwrap_or(false),
         })
@@ -87,60 +88,38 @@ impl Options {
 }
 
 /// `provider: 'gizo' | 'arita' | 'monetha' | 'sso' | description`, with the other
-/// options (`baseUrl`, `appToken`, `deviceId`, …) as the provider's settings.
-fn provider_config(opts: &JsValue, plain: &Map<String, Value>) -> Result<ProviderConfig, JsValue> {
-    let mut fields = plain.clone();
-    match plain.get("provider") {
+/// options (`baseUrl`, `appToken`, `deviceId`, …) as the provider's settings. A
+/// description becomes the tagged form `{"provider":"custom",…}` (taking the top-level
+/// `baseUrl` when it has none of its own).
+fn provider_config(plain: &Map) -> Result<ProviderConfig, JsValue> {
+    let fields = match plain.get("provider") {
         Some(Value::String(name)) => {
             if !matches!(name.as_str(), "gizo" | "arita" | "monetha" | "sso") {
                 return Err(error::config(
                     "provider must be 'gizo', 'arita', 'monetha', 'sso' or a description object.",
                 ));
             }
+            plain.clone()
         }
         Some(Value::Object(desc)) => {
-            fields = desc.clone();
+            let mut fields = desc.clone();
             if let Some(base) = plain.get("baseUrl") {
-                fields.entry("baseUrl").or_insert_with(|| base.clone());
+                if !fields.contains_key("baseUrl") {
+                    fields.insert("baseUrl", base.clone());
+                }
             }
-            fields.insert("provider".into(), Value::String("custom".into()));
+            fields.insert("provider", "custom");
+            fields
         }
-        _ => {
-            let _ = opts;
-            return Err(error::config("provider is missing."));
-        }
-    }
-    serde_json::from_value(Value::Object(fields)).map_err(|e| {
-        let mut m = String::from("the provider settings are not valid: ");
-        m.push_str(&e.to_string());
-        error::config(&m)
-    })
+        _ => return Err(error::config("provider is missing.")),
+    };
+    ProviderConfig::from_json(&Value::Object(fields))
+        .map_err(|e| invalid("the provider settings are not valid: ", &e))
 }
 
-fn session_config(plain: &Map<String, Value>) -> Result<Config, JsValue> {
-    let mut c = Map::new();
-    if let Some(v) = plain.get("refreshMarginSeconds") {
-        c.insert("refreshMarginSecs".into(), v.clone());
-    }
-    if let Some(v) = plain.get("defaultCountry") {
-        c.insert("defaultRegion".into(), v.clone());
-    }
-    if let Some(v) = plain.get("refresh") {
-        c.insert("refresh".into(), v.clone());
-    }
-    for (js, core) in [
-        ("resendCooldownSeconds", "resendCooldownSecs"),
-        ("codeTtlSeconds", "codeTtlSecs"),
-        ("maxAttempts", "maxAttempts"),
-        ("opaqueTokenLifetimeSeconds", "opaqueTokenLifetimeSecs"),
-    ] {
-        if let Some(v) = plain.get(js) {
-            c.insert(core.into(), v.clone());
-        }
-    }
-    serde_json::from_value(Value::Object(c)).map_err(|e| {
-        let mut m = String::from("the options are not valid: ");
-        m.push_str(&e.to_string());
-        error::config(&m)
-    })
+/// `invalid_config` with `prefix` and the reason.
+fn invalid(prefix: &str, reason: &str) -> JsValue {
+    let mut m = String::from(prefix);
+    m.push_str(reason);
+    error::config(&m)
 }

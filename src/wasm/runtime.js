@@ -296,6 +296,24 @@ export function hasDocument() {
   return typeof g().document === 'object' && g().document !== null;
 }
 
+/**
+ * `normalizePhone`'s result from the fields the wasm side joined with `|`
+ * (e164, countryCallingCode, nationalNumber, region, extension, gizo, international;
+ * an absent region or extension is empty). One string crosses the boundary, not seven.
+ */
+export function phoneInfo(s) {
+  const f = s.split('|');
+  return {
+    e164: f[0],
+    countryCallingCode: f[1],
+    nationalNumber: f[2],
+    region: f[3] || null,
+    extension: f[4] || null,
+    gizo: f[5],
+    international: f[6],
+  };
+}
+
 export function isFunction(v) {
   return typeof v === 'function';
 }

@@ -1,7 +1,9 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::json::parse_str;
 use crate::provider::common::testing::{arb_response, check, fixture, json, phone, Expected};
+use crate::provider::ProviderConfig;
 
 const OTP_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHBpcnkiOiIyMDI0LTA0LTIzVDA5OjA0OjQ1WiIsImxvZ2luSUQiOiJ0ZXN0QGFyaXRhb25lLmNvbSIsIm5hdHVyZSI6MX0.iTIbn6BUqsAAxLVrTSHYxkLV39ajcp8H-PL_KYb_3OI";
 const ACCESS: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyZGUwYjg3Ni1jNmM2LTExZWQtYTQ5Yy0wMjQyYWMxMjAwMDIiLCJleHAiOjE2NzkyODc3Mjd9.9c6BUnxi0Rruag2OCJKiHWquRf830Ma9yeI-atSH-TQ";
@@ -234,6 +236,97 @@ fn client_side_validation() {
         .body
         .unwrap()
         .ends_with(r#""deviceToken":"dev"}"#));
+}
+
+#[test]
+fn config_reads_the_js_spelling() {
+    let read = |text: &str| Config::from_json(&parse_str(text).unwrap());
+    assert_eq!(
+        read(
+            r#"{"provider":"arita","baseUrl":"https://arita.example","deviceToken":"1234567890"}"#
+        ),
+        Ok(cfg())
+    );
+    let bare = Config {
+        base_url: "https://arita.example".into(),
+        device_token: None,
+    };
+    assert_eq!(
+        read(r#"{"baseUrl":"https://arita.example"}"#),
+        Ok(bare.clone())
+    );
+    assert_eq!(
+        read(r#"{"baseUrl":"https://arita.example","deviceToken":null}"#),
+        Ok(bare.clone())
+    );
+    let tagged = parse_str(r#"{"provider":"arita","baseUrl":"https://arita.example"}"#).unwrap();
+    assert_eq!(
+        ProviderConfig::from_json(&tagged),
+        Ok(ProviderConfig::Arita(bare))
+    );
+    for (text, error) in [
+        ("{}", "baseUrl: expected a string"),
+        (r#"{"base_url":"x"}"#, "baseUrl: expected a string"),
+        (r#"{"baseUrl":["x"]}"#, "baseUrl: expected a string"),
+        (
+            r#"{"baseUrl":"x","deviceToken":12}"#,
+            "deviceToken: expected a string",
+        ),
+    ] {
+        assert_eq!(read(text), Err(error.to_owned()), "{text}");
+    }
+}
+
+#[test]
+fn bodies_escape_strings_as_serde_json_did() {
+    let odd = "q\"uote\\ back\nline\ttab\u{1}\u{1f} é 中文 \u{7f} 🦀 </script>";
+    let req = build_device_token(&cfg(), &Secret::new("t"), odd).unwrap();
+    let oracle = serde_json::json!({ "deviceToken": odd }).to_string();
+    assert_eq!(req.body.as_deref(), Some(oracle.as_str()));
+}
+
+#[test]
+fn account_check_reads_leniently_and_writes_every_member() {
+    let data = |d: &str| {
+        json(
+            200,
+            &format!(r#"{{"success":true,"message":"","data":{d}}}"#),
+        )
+    };
+    let odd = parse_account_check(&data(
+        r#"{"accountType":9,"exists":true,"setPassword":"yes"}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        odd,
+        AccountCheck {
+            account_type: None,
+            exists: true,
+            set_password: None
+        }
+    );
+    for bad in [r#"{"exists":"true"}"#, r#"{"accountType":1}"#, "null", "[]"] {
+        let err = parse_account_check(&data(bad)).unwrap_err();
+        assert_eq!(err.code(), "malformed_response", "{bad}");
+    }
+    assert_eq!(
+        AccountCheck {
+            account_type: Some(AccountType::Phone),
+            exists: false,
+            set_password: None,
+        }
+        .to_json()
+        .to_json(),
+        r#"{"accountType":3,"exists":false,"setPassword":null}"#
+    );
+    let empty = parse_info(&data("{}")).unwrap();
+    assert_eq!(empty, EmailPhone::default());
+    let wrong = parse_info(&data(r#"{"email":1,"phone":null}"#)).unwrap();
+    assert_eq!(wrong, EmailPhone::default());
+    assert_eq!(
+        parse_info(&data("null")).unwrap_err().code(),
+        "malformed_response"
+    );
 }
 
 #[test]

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
+use super::read::sorted_members;
 use super::{DescriptionError, PhoneForm};
 use crate::error::Error;
+use crate::json::Value;
 use crate::phone::{PhoneError, PhoneNumber};
 
 pub(super) const PHONE_VARS: [&str; 5] =
@@ -78,7 +78,7 @@ pub(super) fn collect_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
         Value::String(s) => out.push(s),
         Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
-        Value::Object(map) => map.values().for_each(|i| collect_strings(i, out)),
+        Value::Object(map) => map.iter().for_each(|(_, i)| collect_strings(i, out)),
         _ => {}
     }
 }
@@ -118,6 +118,7 @@ pub(super) fn fill(
     Ok(out)
 }
 
+/// Fills a body template; objects come out with sorted keys.
 pub(super) fn fill_json(template: &Value, vars: &Vars) -> Result<Value, Error> {
     Ok(match template {
         Value::String(s) if s.trim() == "{{codeNumber}}" => match vars.code_number {
@@ -131,11 +132,13 @@ pub(super) fn fill_json(template: &Value, vars: &Vars) -> Result<Value, Error> {
                 .map(|i| fill_json(i, vars))
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Object(map) => Value::Object(
-            map.iter()
+        Value::Object(map) => {
+            let filled = map
+                .iter()
                 .map(|(k, v)| Ok((k.clone(), fill_json(v, vars)?)))
-                .collect::<Result<_, Error>>()?,
-        ),
+                .collect::<Result<Vec<_>, Error>>()?;
+            Value::Object(sorted_members(filled.into_iter()))
+        }
         other => other.clone(),
     })
 }

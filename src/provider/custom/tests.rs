@@ -1,24 +1,200 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::json;
 use crate::provider::common::testing::{arb_response, fixture, json, phone};
+use crate::provider::ProviderConfig;
 
 /// A Monetha-like API described as data, as JavaScript would pass it.
 fn acme() -> Description {
-    serde_json::from_str(fixture!("custom/acme.json")).unwrap()
+    Description::from_json(&acme_json()).unwrap()
+}
+
+fn acme_json() -> Value {
+    json::parse_str(fixture!("custom/acme.json")).unwrap()
+}
+
+/// `acme.json` with one member replaced (or added), given as JSON text.
+fn acme_with(key: &str, value: &str) -> Result<Description, String> {
+    let mut doc = acme_json();
+    if let Value::Object(m) = &mut doc {
+        m.insert(key, json::parse_str(value).unwrap());
+    }
+    Description::from_json(&doc)
 }
 
 #[test]
-fn description_deserialises_from_camel_case_and_validates() {
+fn description_reads_from_camel_case_and_validates() {
     let d = acme();
     assert_eq!(d.name, "acme");
+    assert_eq!(d.base_url, "https://acme.example/v1");
     assert_eq!(d.phone_format, PhoneForm::NationalDigits);
+    assert_eq!(d.headers.get("X-Api-Key").map(String::as_str), Some("demo"));
+    assert_eq!(d.verify.method, Method::Post, "POST by default");
+    assert_eq!(d.sign_out.as_ref().unwrap().method, Method::Delete);
+    assert_eq!(d.token_pointer, "/result/jwt");
+    assert_eq!(
+        d.error_codes.get("LOCKED"),
+        Some(&ErrorKind::TooManyAttempts)
+    );
     d.validate().unwrap();
     let typo = r#"{"name":"x","baseUrl":"https://x","requestCode":{"path":"/a"},"verify":{"path":"/b"},"tokenPointer":"/t","tokenPointr":"/t"}"#;
-    assert!(
-        serde_json::from_str::<Description>(typo).is_err(),
-        "unknown fields are refused"
+    assert_eq!(
+        Description::from_json(&json::parse_str(typo).unwrap()),
+        Err("tokenPointr: unknown member".into()),
+        "unknown members are refused"
     );
+}
+
+#[test]
+fn the_provider_tag_is_custom_beside_the_description() {
+    let mut doc = acme_json();
+    if let Value::Object(m) = &mut doc {
+        m.insert("provider", "custom");
+    }
+    assert_eq!(
+        ProviderConfig::from_json(&doc),
+        Ok(ProviderConfig::Custom(acme()))
+    );
+    assert_eq!(Description::from_json(&doc), Ok(acme()));
+    assert_eq!(
+        acme_with("provider", r#""gizo""#),
+        Err(r#"provider: expected "custom""#.into())
+    );
+}
+
+#[test]
+fn errors_name_the_member() {
+    let cases = [
+        (
+            "verify",
+            r#"{"path":"/b","method":"get"}"#,
+            r#"verify.method: expected "GET", "POST", "PUT", "PATCH" or "DELETE""#,
+        ),
+        (
+            "signUp",
+            r#"{"path":"/b","bdy":{}}"#,
+            "signUp.bdy: unknown member",
+        ),
+        (
+            "refresh",
+            r#"{"method":"POST"}"#,
+            "refresh.path: expected a string",
+        ),
+        (
+            "refresh",
+            r#"{"path":"/r","path":"/s"}"#,
+            "refresh.path: given twice",
+        ),
+        (
+            "signOut",
+            r#"{"path":"/o","headers":{"X-K":1}}"#,
+            "signOut.headers.X-K: expected a string",
+        ),
+        ("verify", "null", "verify: expected an object"),
+        (
+            "requestCode",
+            r#"["POST","/a"]"#,
+            "requestCode: expected an object",
+        ),
+        ("name", "7", "name: expected a string"),
+        ("handlePointer", "false", "handlePointer: expected a string"),
+        ("headers", "null", "headers: expected an object of strings"),
+        (
+            "phoneFormat",
+            r#""national_digits""#,
+            r#"phoneFormat: expected "e164", "gizo", "nationalDigits" or "international""#,
+        ),
+        (
+            "errorCodes",
+            r#"{"X":"InvalidCode"}"#,
+            r#"errorCodes.X: expected "invalid_code", "code_expired", "too_many_attempts", "rate_limited", "invalid_phone" or "unauthorized""#,
+        ),
+    ];
+    for (key, value, expected) in cases {
+        assert_eq!(
+            acme_with(key, value),
+            Err(expected.to_owned()),
+            "{key}: {value}"
+        );
+    }
+    let missing =
+        r#"{"name":"x","baseUrl":"https://x","requestCode":{"path":"/a"},"verify":{"path":"/b"}}"#;
+    assert_eq!(
+        Description::from_json(&json::parse_str(missing).unwrap()),
+        Err("tokenPointer: expected a string".into())
+    );
+    assert_eq!(
+        Description::from_json(&Value::from("acme")),
+        Err("the custom provider description must be an object".into())
+    );
+}
+
+#[test]
+fn null_is_absent_only_where_a_member_is_optional() {
+    let d = acme_with("signUp", "null").unwrap();
+    assert_eq!(d.sign_up, None);
+    let d = acme_with("verify", r#"{"path":"/login","body":null}"#).unwrap();
+    assert_eq!(d.verify.body, None, "a null body is no body");
+    assert!(acme_with("phoneFormat", "null").is_err());
+    assert!(acme_with("errorCodes", "null").is_err());
+    assert!(acme_with("tokenPointer", "null").is_err());
+}
+
+#[test]
+fn body_templates_are_kept_and_sent_with_sorted_keys() {
+    let d = acme_with(
+        "verify",
+        r#"{"path":"/v","body":{"z":"{{code}}","a":{"y":1,"b":[{"d":2,"c":3}]},"m":"x","m":"{{e164}}"}}"#,
+    )
+    .unwrap();
+    let kept =
+        json::parse_str(r#"{"a":{"b":[{"c":3,"d":2}],"y":1},"m":"{{e164}}","z":"{{code}}"}"#)
+            .unwrap();
+    assert_eq!(
+        d.verify.body,
+        Some(kept),
+        "sorted; of a repeated name the last counts"
+    );
+    let code = OtpCode::parse("012345").unwrap();
+    let req = d
+        .verify_request(&phone("+37068086090"), &Challenge::default(), &code)
+        .unwrap();
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"a":{"b":[{"c":3,"d":2}],"y":1},"m":"+37068086090","z":"012345"}"#)
+    );
+    // A body built in code goes out sorted too.
+    let mut d = acme();
+    d.verify.body = Some(Value::object([
+        ("z", "{{code}}".into()),
+        ("a", 1u64.into()),
+    ]));
+    let req = d
+        .verify_request(&phone("+37068086090"), &Challenge::default(), &code)
+        .unwrap();
+    assert_eq!(req.body.as_deref(), Some(r#"{"a":1,"z":"012345"}"#));
+}
+
+#[test]
+fn pointers_follow_rfc_6901() {
+    let doc = json::parse_str(r#"{"a/b":{"m~n":[10,{"x":true}]},"":1,"a":{"b":2}}"#).unwrap();
+    let at = |p: &str| pointer(&doc, p).map(Value::to_json);
+    assert_eq!(at(""), Some(doc.to_json()));
+    assert_eq!(at("/a~1b/m~0n/0"), Some("10".into()));
+    assert_eq!(at("/a~1b/m~0n/1/x"), Some("true".into()));
+    assert_eq!(at("/a/b"), Some("2".into()));
+    assert_eq!(at("/"), Some("1".into()));
+    for missing in [
+        "a",
+        "/a~1b/m~0n/01",
+        "/a~1b/m~0n/+1",
+        "/a~1b/m~0n/2",
+        "/a/b/c",
+        "/x",
+    ] {
+        assert_eq!(at(missing), None, "{missing}");
+    }
 }
 
 type Mutation = fn(&mut Description);
@@ -49,7 +225,7 @@ fn invalid_descriptions_have_typed_errors() {
             DescriptionError::Unavailable("requestCode", "code".into()),
         ),
         (
-            |d| d.verify.body = Some(serde_json::json!({"h": "{{handle}}"})),
+            |d| d.verify.body = Some(Value::object([("h", "{{handle}}".into())])),
             DescriptionError::CodeNotSent("verify"),
         ),
         (
@@ -73,7 +249,7 @@ fn invalid_descriptions_have_typed_errors() {
             DescriptionError::Header("headers"),
         ),
         (
-            |d| d.refresh.as_mut().unwrap().body = Some(serde_json::json!({"c": "{{code}}"})),
+            |d| d.refresh.as_mut().unwrap().body = Some(Value::object([("c", "{{code}}".into())])),
             DescriptionError::Unavailable("refresh", "code".into()),
         ),
     ];
@@ -149,7 +325,7 @@ fn responses_are_read_through_pointers() {
         ))
         .unwrap();
     assert_eq!(v.token.expose(), "a.b.c");
-    assert_eq!(v.user, Some(serde_json::json!({"id": 3})));
+    assert_eq!(v.user, Some(json::parse_str(r#"{"id":3}"#).unwrap()));
     let r = d
         .on_refresh_response(&json(200, r#"{"result":{"jwt":"n.e.w"}}"#))
         .unwrap();
@@ -204,7 +380,8 @@ proptest! {
 
     #[test]
     fn any_description_json_is_accepted_or_refused_cleanly(text in r#"\{("[a-zA-Z]{1,14}":("[ -~]{0,20}"|\{"path":"[ -~]{0,12}"\}|null|1),?){0,8}\}"#) {
-        if let Ok(d) = serde_json::from_str::<Description>(&text) {
+        let d = json::parse_str(&text).map_err(|e| format!("{e:?}")).and_then(|v| Description::from_json(&v));
+        if let Ok(d) = d {
             let _ = d.validate();
             let _ = d.code_request(&phone("+37068086090"));
         }
@@ -221,3 +398,5 @@ proptest! {
         let _ = d.verify_request(&p, &Challenge::default(), &OtpCode::parse("1234").unwrap());
     }
 }
+
+mod oracle;

@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::json;
 use crate::provider::common::testing::{arb_response, check, fixture, json, phone, Expected};
 
 const BASE: &str = "https://api.artificient.de";
@@ -281,11 +282,90 @@ fn flow_signs_in_with_the_gizo_phone_form() {
         .unwrap();
     assert_eq!(v.token.expose(), "text");
     let user = v.user.unwrap();
-    assert_eq!(user["birthDate"], "2025-06-11");
-    assert_eq!(user["gender"], 0);
+    assert_eq!(user["birthDate"].as_str(), Some("2025-06-11"));
+    assert_eq!(user["gender"].as_u64(), Some(0));
     assert!(
         user.get("token").is_none(),
         "the token is not part of the profile"
+    );
+}
+
+#[test]
+fn reported_profile_has_every_member_in_key_order_with_nulls() {
+    let full = Profile::from_json(&json::parse_str(fixture!("gizo/verify_200.json")).unwrap())
+        .unwrap()
+        .to_json()
+        .to_json();
+    assert_eq!(
+        full,
+        r#"{"birthDate":"2025-06-11","email":"text","firstName":"text","gender":0,"isInitialized":true,"lastName":"text","phoneNumber":"text","profileImagePath":"text","userName":"text"}"#
+    );
+    let sparse = Profile {
+        first_name: Some("José".into()),
+        gender: Some(Gender(2)),
+        ..Profile::default()
+    };
+    assert_eq!(
+        sparse.to_json(),
+        json::parse_str(
+            r#"{"birthDate":null,"email":null,"firstName":"José","gender":2,"isInitialized":null,"lastName":null,"phoneNumber":null,"profileImagePath":null,"userName":null}"#
+        )
+        .unwrap()
+    );
+    assert_eq!(Profile::from_json(&json::parse_str("[]").unwrap()), None);
+}
+
+#[test]
+fn config_reads_the_js_options() {
+    let read = |text: &str| Config::from_json(&json::parse_str(text).unwrap());
+    assert_eq!(
+        read(
+            r#"{"provider":"gizo","baseUrl":"https://api.artificient.de","appToken":"app.jwt.token"}"#
+        ),
+        Ok(cfg())
+    );
+    let bare = Config {
+        base_url: BASE.into(),
+        app_token: None,
+    };
+    assert_eq!(
+        read(r#"{"baseUrl":"https://api.artificient.de"}"#),
+        Ok(bare.clone())
+    );
+    assert_eq!(
+        read(r#"{"baseUrl":"https://api.artificient.de","appToken":null,"other":1}"#),
+        Ok(bare)
+    );
+    assert_eq!(read("{}"), Err("baseUrl: expected a string".into()));
+    assert_eq!(
+        read(r#"{"baseUrl":7}"#),
+        Err("baseUrl: expected a string".into())
+    );
+    assert_eq!(
+        read(r#"{"baseUrl":"x","appToken":true}"#),
+        Err("appToken: expected a string".into())
+    );
+    let err = read(r#"{"baseUrl":"x","appToken":["app.jwt.token"]}"#).unwrap_err();
+    assert!(!err.contains("app.jwt.token"), "{err}");
+}
+
+#[test]
+fn a_body_naming_both_fields_maps_by_key_order() {
+    for body in [
+        r#"{"errors":{"verifyCode":["Code expired."],"username":["bad"]}}"#,
+        r#"{"errors":{"username":["bad"],"verifyCode":["Code expired."]}}"#,
+    ] {
+        assert_eq!(
+            parse_verify(&json(400, body)).unwrap_err().code(),
+            "invalid_phone",
+            "{body}"
+        );
+    }
+    let repeated = r#"{"errors":{"verifyCode":["bad"],"verifyCode":["Code expired."]}}"#;
+    assert_eq!(
+        parse_verify(&json(400, repeated)).unwrap_err().code(),
+        "code_expired",
+        "the last member of a name counts"
     );
 }
 

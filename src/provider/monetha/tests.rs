@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::json;
 use crate::provider::common::testing::{arb_response, check, fixture, json, phone, Expected};
 
 const DEVICE: &str = "a67c5d31-6f3d-4403-b8fa-c8f8a5a543d7";
@@ -169,11 +170,82 @@ fn flow_chooses_signup_or_signin_from_is_registered() {
         .on_verify_response(&json(200, fixture!("monetha/signin_emulator.json")))
         .unwrap();
     assert_eq!(v.token.expose(), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig");
-    assert_eq!(v.user.unwrap()["nickname"], "Ona");
+    assert_eq!(
+        v.user.unwrap().to_json(),
+        r#"{"country_code":"370","country_code_iso":"LT","id":7,"is_registered":true,"nickname":"Ona","phone_number":"68086090"}"#,
+        "every member, in key order"
+    );
     let err = c
         .verify_request(&p, &Challenge::default(), &code)
         .unwrap_err();
     assert_eq!(err.code(), "invalid_state");
+}
+
+#[test]
+fn user_keeps_unknown_members_and_leaves_unset_fields_out() {
+    let body = json::parse_str(
+        r#"{"zone":"EU","id":"seven","phone_number":null,"country_code":"370","avatar":{"url":"a"}}"#,
+    )
+    .unwrap();
+    let user = User::from_json(&body).unwrap();
+    assert_eq!((user.id, user.phone_number.as_deref()), (None, None));
+    assert_eq!(user.country_code.as_deref(), Some("370"));
+    let extra: Vec<&str> = user.extra.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        extra,
+        ["zone", "avatar"],
+        "known fields are not repeated in extra"
+    );
+    assert_eq!(
+        user.to_json().to_json(),
+        r#"{"avatar":{"url":"a"},"country_code":"370","zone":"EU"}"#
+    );
+    assert_eq!(User::default().to_json().to_json(), "{}");
+    assert_eq!(User::from_json(&json::parse_str("null").unwrap()), None);
+    let out = parse_signin(&json(200, r#"{"auth_token":"Bearer t","user":[1]}"#)).unwrap();
+    assert_eq!(out.user, None, "a user that is not an object is left out");
+}
+
+#[test]
+fn config_reads_the_js_options() {
+    let read = |text: &str| Config::from_json(&json::parse_str(text).unwrap());
+    let text = format!(
+        r#"{{"provider":"monetha","baseUrl":"https://api.monetha.io","deviceId":"{DEVICE}"}}"#
+    );
+    assert_eq!(read(&text), Ok(cfg()));
+    assert_eq!(
+        read(r#"{"deviceId":"d"}"#),
+        Err("baseUrl: expected a string".into())
+    );
+    assert_eq!(
+        read(r#"{"baseUrl":"x","deviceId":null}"#),
+        Err("deviceId: expected a string".into())
+    );
+}
+
+#[test]
+fn verify_output_needs_both_members_with_their_types() {
+    for body in [
+        r#"{"is_registered":"true","verification_token":"vt"}"#,
+        r#"{"is_registered":true,"verification_token":7}"#,
+        r#"{"is_registered":true}"#,
+        r#"[true,"vt"]"#,
+    ] {
+        let err = parse_verify(&json(200, body)).unwrap_err();
+        assert!(
+            matches!(&err, Error::MalformedResponse { reason, .. } if reason == "unexpected JSON shape"),
+            "{body}: {err:?}"
+        );
+    }
+    let empty = parse_verify(&json(
+        200,
+        r#"{"is_registered":true,"verification_token":""}"#,
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(&empty, Error::MalformedResponse { reason, .. } if reason == "empty verification_token"),
+        "{empty:?}"
+    );
 }
 
 proptest! {

@@ -1,9 +1,11 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::json::{parse_str, Map};
 use crate::provider::common::testing::{
     arb_response, check, fixture, json, phone, typed, Expected,
 };
+use crate::provider::ProviderConfig;
 
 const ACCEPT: (&str, &str) = ("Accept", MEDIA_TYPE);
 const CONTENT: (&str, &str) = ("Content-Type", MEDIA_TYPE);
@@ -199,8 +201,120 @@ fn credentials_and_optional_fields() {
         req.body.as_deref(),
         Some(r#"{"telephone":"+491747707607","code":"1"}"#)
     );
-    let from_js: Config = serde_json::from_str(r#"{"baseUrl":"http://x","credentials":{"type":"basic","username":"u","password":"p"},"pushToken":"t"}"#).unwrap();
-    assert_eq!(from_js.push_token.as_deref(), Some("t"));
+}
+
+fn config(text: &str) -> Result<Config, String> {
+    Config::from_json(&parse_str(text).unwrap())
+}
+
+#[test]
+fn config_reads_the_js_spelling() {
+    let full = config(
+        r#"{"provider":"sso","baseUrl":"http://x","credentials":{"type":"basic","username":"u","password":"p"},"agb":true,"dataprotection":false,"pushToken":"t"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        full,
+        Config {
+            base_url: "http://x".into(),
+            credentials: Some(Credentials::Basic {
+                username: "u".into(),
+                password: Secret::new("p"),
+            }),
+            agb: Some(true),
+            dataprotection: Some(false),
+            push_token: Some("t".into()),
+        }
+    );
+    let bearer = config(r#"{"baseUrl":"http://x","credentials":{"type":"bearer","token":"k"}}"#);
+    assert_eq!(
+        bearer.unwrap().credentials,
+        Some(Credentials::Bearer {
+            token: Secret::new("k")
+        })
+    );
+    let minimal = Config {
+        base_url: "http://x".into(),
+        credentials: None,
+        agb: None,
+        dataprotection: None,
+        push_token: None,
+    };
+    assert_eq!(config(r#"{"baseUrl":"http://x"}"#).unwrap(), minimal);
+    let nulls = r#"{"baseUrl":"http://x","credentials":null,"agb":null,"dataprotection":null,"pushToken":null}"#;
+    assert_eq!(config(nulls).unwrap(), minimal);
+    let tagged = parse_str(r#"{"provider":"sso","baseUrl":"http://x"}"#).unwrap();
+    assert_eq!(
+        ProviderConfig::from_json(&tagged).unwrap(),
+        ProviderConfig::Sso(minimal)
+    );
+
+    for (text, error) in [
+        (r#"{}"#, "baseUrl: expected a string"),
+        (r#"{"baseUrl":null}"#, "baseUrl: expected a string"),
+        (r#"{"baseUrl":1}"#, "baseUrl: expected a string"),
+        (
+            r#"{"baseUrl":"x","credentials":"k"}"#,
+            "credentials: expected an object",
+        ),
+        (
+            r#"{"baseUrl":"x","credentials":{"type":"digest"}}"#,
+            r#"credentials.type: expected "bearer" or "basic""#,
+        ),
+        (
+            r#"{"baseUrl":"x","credentials":{"type":"bearer"}}"#,
+            "credentials.token: expected a string",
+        ),
+        (
+            r#"{"baseUrl":"x","credentials":{"type":"basic","username":"u","password":1}}"#,
+            "credentials.password: expected a string",
+        ),
+        (r#"{"baseUrl":"x","agb":"yes"}"#, "agb: expected a boolean"),
+        (
+            r#"{"baseUrl":"x","dataprotection":1}"#,
+            "dataprotection: expected a boolean",
+        ),
+        (
+            r#"{"baseUrl":"x","pushToken":5}"#,
+            "pushToken: expected a string",
+        ),
+    ] {
+        assert_eq!(config(text), Err(error.to_owned()), "{text}");
+    }
+    // An error names the member but never echoes a secret value.
+    let secret = config(r#"{"baseUrl":"x","credentials":{"type":"bearer","token":7}}"#);
+    assert!(!format!("{secret:?}").contains('7'));
+}
+
+#[test]
+fn user_keeps_unknown_members_and_writes_what_serde_wrote() {
+    let v = parse_str(
+        r#"{"zeta":1,"id":"not a number","nickname":null,"alpha":{"b":[1,2.50]},"email":"a@b.de","zeta":2,"verified":"yes","imageUrl":"u"}"#,
+    )
+    .unwrap();
+    let user = User::from_json(&v).unwrap();
+    let extra: Vec<&str> = user.extra.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(extra, ["alpha", "zeta"], "sorted, once per name");
+    assert_eq!(
+        user.extra.get("zeta").unwrap().as_i64(),
+        Some(2),
+        "the last wins"
+    );
+    assert_eq!(
+        (user.id, user.nickname.as_deref(), user.verified),
+        (None, None, None),
+        "known members of another kind are dropped, not kept in extra"
+    );
+    // Known members that are set, in declaration order, then the extras: numbers keep
+    // their literal text.
+    assert_eq!(
+        user.to_json().to_json(),
+        r#"{"email":"a@b.de","imageUrl":"u","alpha":{"b":[1,2.50]},"zeta":2}"#
+    );
+    assert_eq!(User::default().to_json().to_json(), "{}");
+    for not_a_user in ["null", "[]", r#""u""#] {
+        assert_eq!(User::from_json(&parse_str(not_a_user).unwrap()), None);
+    }
 }
 
 #[test]
@@ -298,6 +412,10 @@ fn responses_parse_in_every_accepted_form() {
             extra: Map::new(),
         };
         assert_eq!(user, expected);
+        assert_eq!(
+            user.to_json().to_json(),
+            r#"{"id":1,"email":"a@b.de","nickname":"Nick","firstname":"Nina","imageUrl":"https://x/y.png","verified":true}"#
+        );
     }
 }
 
@@ -400,7 +518,22 @@ fn flow_sends_sms_then_auth() {
     let v = c
         .on_verify_response(&sso(201, fixture!("sso/auth_201.json")))
         .unwrap();
-    assert_eq!(v.user.unwrap()["firstname"], "Nina");
+    let user = v.user.unwrap();
+    assert_eq!(user["firstname"].as_str(), Some("Nina"));
+    assert_eq!(
+        user,
+        parse_str(
+            r#"{"id":1,"email":"a@b.de","nickname":"Nick","firstname":"Nina","imageUrl":"https://x/y.png","verified":true}"#
+        )
+        .unwrap()
+    );
+    let without = c
+        .on_verify_response(&sso(201, r#"{"token":"t","user":[1]}"#))
+        .unwrap();
+    assert_eq!(
+        without.user, None,
+        "a user that is not an object is left out"
+    );
     assert_eq!(
         c.on_code_response(&p, 1, &sso(201, "")).unwrap_err().code(),
         "invalid_state"

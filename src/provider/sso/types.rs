@@ -1,0 +1,338 @@
+//! SSO v1's configuration, request bodies and results, with their JSON forms.
+
+use crate::json::{Map, Value};
+use crate::provider::common;
+use crate::secret::Secret;
+
+/// SSO configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Origin of the API (`/sso/…` is appended).
+    pub base_url: String,
+    /// Credentials of the API provider for the calls the seed marks with `Authorization`.
+    pub credentials: Option<Credentials>,
+    /// `agb` (terms accepted) sent with `auth` by the sign-in flow.
+    pub agb: Option<bool>,
+    /// `dataprotection` (privacy policy accepted) sent with `auth` by the sign-in flow.
+    pub dataprotection: Option<bool>,
+    /// `pushToken` sent with `auth` by the sign-in flow.
+    pub push_token: Option<String>,
+}
+
+impl Config {
+    /// Reads `{"baseUrl", "credentials", "agb", "dataprotection", "pushToken"}`; all but
+    /// `baseUrl` may be absent or null, other members (such as the `provider` tag) are
+    /// ignored. The error names the wrong member (`credentials.type: …`).
+    pub fn from_json(v: &Value) -> Result<Config, String> {
+        let base_url = optional(v, "baseUrl", Value::as_str, "a string")?
+            .ok_or("baseUrl: expected a string")?;
+        let credentials = optional(v, "credentials", |c| c.as_object().map(|_| c), "an object")?;
+        Ok(Config {
+            base_url: base_url.to_owned(),
+            credentials: credentials.map(Credentials::from_json).transpose()?,
+            agb: optional(v, "agb", Value::as_bool, "a boolean")?,
+            dataprotection: optional(v, "dataprotection", Value::as_bool, "a boolean")?,
+            push_token: optional(v, "pushToken", Value::as_str, "a string")?.map(str::to_owned),
+        })
+    }
+}
+
+/// A configuration member read with `read`: `None` when absent or null, an error naming
+/// the member when it is of another kind than `kind`.
+fn optional<'a, T>(
+    v: &'a Value,
+    key: &str,
+    read: impl FnOnce(&'a Value) -> Option<T>,
+    kind: &str,
+) -> Result<Option<T>, String> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(member) => read(member)
+            .map(Some)
+            .ok_or_else(|| format!("{key}: expected {kind}")),
+    }
+}
+
+/// `Authorization` for SSO calls (HTTP Digest is not supported: it needs a challenge round trip).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// The token.
+        token: Secret,
+    },
+    /// `Authorization: Basic base64(username:password)`.
+    Basic {
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+}
+
+impl Credentials {
+    /// Reads `{"type":"bearer","token":…}` or `{"type":"basic","username":…,"password":…}`.
+    pub fn from_json(v: &Value) -> Result<Credentials, String> {
+        let text = |key: &str| {
+            v.get(key)
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("credentials.{key}: expected a string"))
+        };
+        match v.get("type").and_then(Value::as_str) {
+            Some("bearer") => Ok(Credentials::Bearer {
+                token: Secret::new(text("token")?),
+            }),
+            Some("basic") => Ok(Credentials::Basic {
+                username: text("username")?.to_owned(),
+                password: Secret::new(text("password")?),
+            }),
+            _ => Err("credentials.type: expected \"bearer\" or \"basic\"".into()),
+        }
+    }
+
+    /// The `Authorization` header value.
+    pub(super) fn header_value(&self) -> String {
+        match self {
+            Credentials::Bearer { token } => format!("Bearer {}", token.expose()),
+            Credentials::Basic { username, password } => {
+                let pair = format!("{username}:{}", password.expose());
+                format!("Basic {}", common::base64(pair.as_bytes()))
+            }
+        }
+    }
+}
+
+/// Body of `sms`: `{"telephone":"+491747707607"}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmsInput {
+    /// E.164 number.
+    pub telephone: String,
+}
+
+impl SmsInput {
+    /// The body: `{"telephone":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([("telephone", self.telephone.as_str().into())])
+    }
+}
+
+/// Body of `auth`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthInput {
+    /// E.164 number.
+    pub telephone: String,
+    /// The code from the SMS.
+    pub code: Secret,
+    /// Terms accepted.
+    pub agb: Option<bool>,
+    /// Privacy policy accepted.
+    pub dataprotection: Option<bool>,
+    /// Push token.
+    pub push_token: Option<String>,
+}
+
+impl AuthInput {
+    /// The body: `{"telephone","code","agb","dataprotection","pushToken"}`, the last
+    /// three left out when `None`.
+    pub fn to_json(&self) -> Value {
+        common::object_skip_none([
+            ("telephone", Some(self.telephone.as_str().into())),
+            ("code", Some(self.code.expose().into())),
+            ("agb", self.agb.map(Value::from)),
+            ("dataprotection", self.dataprotection.map(Value::from)),
+            ("pushToken", self.push_token.as_deref().map(Value::from)),
+        ])
+    }
+}
+
+/// What `auth` returns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuthOutput {
+    /// The session token.
+    pub token: Secret,
+    /// The `authCode` for `code` and `POST user`, if sent.
+    pub auth_code: Option<Secret>,
+    /// The user, if sent.
+    pub user: Option<User>,
+}
+
+/// Body of `code`: `{"telephone", "code"}` where `code` is the `authCode`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeInput {
+    /// E.164 number.
+    pub telephone: String,
+    /// The auth code.
+    pub code: Secret,
+}
+
+impl CodeInput {
+    /// The body: `{"telephone":"…","code":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("telephone", self.telephone.as_str().into()),
+            ("code", self.code.expose().into()),
+        ])
+    }
+}
+
+/// Body of `email-optin`: `{"c": "<users code>"}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailOptinInput {
+    /// The code from the opt-in mail.
+    pub c: Secret,
+}
+
+impl EmailOptinInput {
+    /// The body: `{"c":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([("c", self.c.expose().into())])
+    }
+}
+
+/// Body of `email-status` and `email`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailInput {
+    /// E-mail address.
+    pub email: String,
+    /// E.164 number.
+    pub telephone: String,
+}
+
+impl EmailInput {
+    /// The body: `{"email":"…","telephone":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("email", self.email.as_str().into()),
+            ("telephone", self.telephone.as_str().into()),
+        ])
+    }
+}
+
+/// State of a user's e-mail address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmailState {
+    /// `confirmed`
+    Confirmed,
+    /// `pending`
+    Pending,
+    /// `none`
+    None,
+    /// Anything else, as sent.
+    Other(String),
+}
+
+/// What `email-status` returns (fields absent when the server sends `{}`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct EmailStatus {
+    /// The address.
+    pub email: Option<String>,
+    /// Its state.
+    pub status: Option<EmailState>,
+}
+
+/// One row of `user/status`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserStatus {
+    /// The number as the server echoed it.
+    pub user: String,
+    /// Whether it is registered.
+    pub is_registered: bool,
+}
+
+/// Body of `POST user`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserInput {
+    /// E.164 number.
+    pub username: String,
+    /// The `authCode` from `auth`.
+    pub auth_code: Secret,
+}
+
+impl UserInput {
+    /// The body: `{"username":"…","authCode":"…"}`.
+    pub fn to_json(&self) -> Value {
+        Value::object([
+            ("username", self.username.as_str().into()),
+            ("authCode", self.auth_code.expose().into()),
+        ])
+    }
+}
+
+/// An SSO user; unknown fields are kept in `extra`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct User {
+    /// User id.
+    pub id: Option<i64>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Nickname.
+    pub nickname: Option<String>,
+    /// First name.
+    pub firstname: Option<String>,
+    /// Profile picture URL.
+    pub image_url: Option<String>,
+    /// Verification status.
+    pub verified: Option<bool>,
+    /// Every other field, as sent (once per name, sorted by name).
+    pub extra: Map,
+}
+
+/// The members [`User`] reads into its own fields.
+const USER_FIELDS: [&str; 6] = [
+    "id",
+    "email",
+    "nickname",
+    "firstname",
+    "imageUrl",
+    "verified",
+];
+
+impl User {
+    /// Reads a user object. The known members are lenient (absent, null or of another
+    /// kind is `None`); every other member goes to `extra`, sorted by name, the last
+    /// one winning when a name repeats. `None` when `v` is not an object.
+    pub fn from_json(v: &Value) -> Option<User> {
+        let members = v.as_object()?;
+        let mut rest: Vec<(&String, &Value)> = members
+            .iter()
+            .filter(|(k, _)| !USER_FIELDS.contains(&k.as_str()))
+            .collect();
+        // A stable sort keeps repeated names in document order: the last one is kept.
+        rest.sort_by(|a, b| a.0.cmp(b.0));
+        let mut extra: Vec<(&String, &Value)> = Vec::with_capacity(rest.len());
+        for (k, val) in rest {
+            match extra.last_mut() {
+                Some(last) if last.0 == k => last.1 = val,
+                _ => extra.push((k, val)),
+            }
+        }
+        Some(User {
+            id: common::opt_i64(v, "id"),
+            email: common::opt_str(v, "email"),
+            nickname: common::opt_str(v, "nickname"),
+            firstname: common::opt_str(v, "firstname"),
+            image_url: common::opt_str(v, "imageUrl"),
+            verified: common::opt_bool(v, "verified"),
+            extra: extra
+                .into_iter()
+                .map(|(k, val)| (k.as_str(), val.clone()))
+                .collect(),
+        })
+    }
+
+    /// `{"id","email","nickname","firstname","imageUrl","verified", …extra}`: the known
+    /// members that are set, then `extra` in its order (what the serde derive wrote).
+    pub fn to_json(&self) -> Value {
+        let known = [
+            ("id", self.id.map(Value::from)),
+            ("email", self.email.as_deref().map(Value::from)),
+            ("nickname", self.nickname.as_deref().map(Value::from)),
+            ("firstname", self.firstname.as_deref().map(Value::from)),
+            ("imageUrl", self.image_url.as_deref().map(Value::from)),
+            ("verified", self.verified.map(Value::from)),
+        ];
+        let known = known.into_iter().filter_map(|(k, v)| Some((k, v?)));
+        let extra = self.extra.iter().map(|(k, v)| (k.as_str(), v.clone()));
+        Value::Object(known.chain(extra).collect())
+    }
+}
