@@ -33,7 +33,8 @@ async fn sign_in(emu: &Emu, provider: ProviderConfig, phone: &str, e164: &str) -
 }
 
 fn provider(value: serde_json::Value) -> ProviderConfig {
-    serde_json::from_value(value).expect("provider config")
+    let value = phone_auth::json::parse_str(&value.to_string()).expect("JSON");
+    ProviderConfig::from_json(&value).expect("provider config")
 }
 
 #[tokio::test]

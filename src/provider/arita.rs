@@ -253,7 +253,7 @@ pub fn parse_account_check(resp: &HttpResponse) -> Result<AccountCheck, Error> {
 fn is_unknown_user(message: &str) -> bool {
     ["用戶名不存在", "用户名不存在", "does not exist"]
         .iter()
-        .any(|n| message.to_lowercase().contains(n))
+        .any(|n| message.to_ascii_lowercase().contains(n))
 }
 
 /// `POST /app/auth/username/info`.
@@ -477,7 +477,7 @@ fn data(resp: &HttpResponse) -> Result<Value, Error> {
 /// equivalents) mapped to their error codes; `None` for anything else.
 fn known_message(status: u16, message: Option<&str>, retry: Option<u64>) -> Option<Error> {
     let m = message?;
-    let lower = m.to_lowercase();
+    let lower = m.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
     let owned = Some(m.to_owned());
     Some(if has(&["已過期", "已过期", "expired"]) {
