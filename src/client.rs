@@ -38,7 +38,7 @@ use std::rc::Rc;
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::phone::PhoneNumber;
-use crate::provider::{Flow, ProviderConfig};
+use crate::provider::{Flow, ProviderConfig, Verified};
 use crate::secret::{OtpCode, Secret};
 use crate::session::{
     Action, CodeInfo, Config, Event, Machine, OpId, RequestId, Session, SnapshotError, StateKind,
@@ -249,6 +249,31 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
             .session()
             .cloned()
             .ok_or(Error::NotSignedIn)
+    }
+
+    /// Signs in with a token obtained outside the code flow (Arita's password login).
+    /// `login` is what the person signed in with: a phone number (kept in E.164 form
+    /// when it parses with the default region) or a user name or e-mail (kept as given).
+    pub async fn sign_in_with_token(
+        &self,
+        login: &str,
+        token: Secret,
+        user: Option<crate::json::Value>,
+    ) -> Result<Session, Error> {
+        let now = self.clock.now();
+        let login = {
+            let region = self.machine.borrow().config().default_region.clone();
+            match PhoneNumber::parse(login, region.as_deref()) {
+                Ok(phone) => phone.e164(),
+                Err(_) => login.trim().to_owned(),
+            }
+        };
+        let session =
+            self.machine
+                .borrow_mut()
+                .handle_token_sign_in(now, login, Verified { token, user })?;
+        self.pump().await;
+        Ok(session)
     }
 
     /// The session, after firing whatever timer is due (an expired session is gone).

@@ -377,7 +377,16 @@ impl<F: Flow> Machine<F> {
             return Err(SnapshotError::ProviderMismatch);
         }
         if let Some(s) = snapshot.signed_in {
-            PhoneNumber::parse(&s.phone, None).map_err(|_| SnapshotError::InvalidPhone)?;
+            // A number must still parse; a password sign-in keeps its login (user name,
+            // e-mail) there instead, which only has to be present.
+            let valid = if s.phone.starts_with('+') {
+                PhoneNumber::parse(&s.phone, None).is_ok()
+            } else {
+                !s.phone.trim().is_empty()
+            };
+            if !valid {
+                return Err(SnapshotError::InvalidPhone);
+            }
             if s.token.is_expired(now, 0) {
                 return Err(SnapshotError::SessionExpired);
             }

@@ -8,6 +8,32 @@ use crate::provider::{Challenge, CodeStep, Flow, Verified};
 use crate::session::types::{Event, Session};
 
 impl<F: Flow> Machine<F> {
+    /// Sign in with a token obtained outside the code flow (Arita's password login):
+    /// `login` is what the person signed in with (a number in E.164 form, a user name or
+    /// an e-mail address) and becomes [`Session::phone`]. Refused while signed in and
+    /// while another operation runs; emits `SignedIn` like a verified code.
+    pub fn handle_token_sign_in(
+        &mut self,
+        now: u64,
+        login: String,
+        verified: Verified,
+    ) -> Result<Session, Error> {
+        self.ensure_idle()?;
+        if matches!(self.state, State::SignedIn(_) | State::Refreshing(..)) {
+            return Err(super::invalid_state("already signed in; sign out first"));
+        }
+        let session = Session {
+            provider: self.flow.name().to_owned(),
+            phone: login,
+            token: self.token_from(&verified.token, now),
+            user: verified.user,
+        };
+        self.events.push_back(Event::SignedIn(session.clone()));
+        self.events.push_back(Event::SnapshotChanged);
+        self.state = State::SignedIn(self.live(session.clone(), None));
+        Ok(session)
+    }
+
     pub(super) fn on_response(&mut self, now: u64, op: Op, resp: &HttpResponse) {
         match &op.kind {
             OpKind::Code { phone, step } => match self.flow.on_code_response(phone, *step, resp) {

@@ -3,8 +3,9 @@
 use serde_json::json;
 
 use super::testkit::{jwt_at, respond, Fake};
-use super::tests::{drain, machine_with, sign_in, T0};
+use super::tests::{drain, machine, machine_with, sign_in, T0};
 use super::*;
+use crate::provider::Verified;
 use crate::secret::Secret;
 
 const HOUR: u64 = 3_600_000;
@@ -366,4 +367,37 @@ fn wrong_options_name_the_member() {
         assert!(err.starts_with(&format!("{member}:")), "{text}: {err}");
     }
     assert!(read("[]").is_err());
+}
+
+#[test]
+fn a_token_from_outside_the_code_flow_signs_in_and_refreshes_like_any_other() {
+    let mut m = machine();
+    let token = jwt_at(T0 / 1000, 600, "user-9");
+    let verified = Verified {
+        token: Secret::new(token.clone()),
+        user: None,
+    };
+    let session = m
+        .handle_token_sign_in(T0, "alice@example.com".into(), verified.clone())
+        .unwrap();
+    assert_eq!(session.phone, "alice@example.com");
+    assert_eq!(session.token.secret().expose(), token);
+    assert_eq!(m.state(), StateKind::SignedIn);
+    let events = drain(&mut m);
+    assert!(matches!(events.first(), Some(Event::SignedIn(s)) if s == &session));
+    assert!(events.contains(&Event::SnapshotChanged));
+    // Stored and restored like a verified code.
+    let stored = m.snapshot().unwrap().to_json();
+    let mut again = Machine::new(Fake::default(), Config::default());
+    assert_eq!(
+        again.restore(T0 + 1, Some(&stored)),
+        Ok(StateKind::SignedIn)
+    );
+    // Expiry comes from the token's lifetime and the local receive time.
+    assert_eq!(m.session().unwrap().expires_at(), Some(T0 + 600_000));
+    // A second sign-in is refused until sign-out.
+    let err = m
+        .handle_token_sign_in(T0, "bob".into(), verified)
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_state");
 }

@@ -173,7 +173,8 @@ impl TokenType {
 pub struct Session {
     /// The provider's short name (`gizo`, `arita`, …).
     pub provider: String,
-    /// The phone number that signed in, E.164.
+    /// The phone number that signed in, E.164; after a password sign-in
+    /// ([`crate::client::Client::sign_in_with_token`]) the login as given when it is not a number.
     pub phone: String,
     /// The token with its skew-proof local expiry.
     pub token: SessionToken,
