@@ -28,6 +28,54 @@ fn normalize_phone_has_every_form() {
 }
 
 #[wasm_bindgen_test]
+fn normalize_phone_fills_extension_and_null_region() {
+    let p = normalize_phone(&"tel:+49-30-1234567;ext=42".into(), &JsValue::UNDEFINED)
+        .expect("a number");
+    assert_eq!(get_str(&p, "e164"), "+49301234567");
+    assert_eq!(get_str(&p, "extension"), "42");
+    assert_eq!(get_str(&p, "region"), "DE");
+    assert!(get_str(&p, "international").starts_with("+49 "));
+    let p = normalize_phone(&"+800 1234 5678".into(), &JsValue::UNDEFINED).expect("a number");
+    assert!(get(&p, "region").is_null(), "non-geographic: no region");
+    assert!(get(&p, "extension").is_null());
+    assert_eq!(get_str(&p, "countryCallingCode"), "800");
+    assert_eq!(
+        js_sys::Object::keys(&p.into())
+            .join(",")
+            .as_string()
+            .as_deref(),
+        Some("e164,countryCallingCode,nationalNumber,region,extension,gizo,international")
+    );
+}
+
+#[wasm_bindgen_test]
+fn decode_token_keeps_every_claim_as_json() {
+    let claims = obj(
+        r#"{"sub":"u\"1\"","name":"Zoë \\ \n✓","n":-1.5e3,"big":12345678901234567890,
+            "list":[1,"two",{"three":null}],"nested":{"a":{"b":true}},"exp":1700000000.5}"#,
+    );
+    let jwt = jwt_of(&obj(r#"{"alg":"RS256"}"#), &claims);
+    let t = decode_token(&jwt.into()).expect("a JWT");
+    assert_eq!(
+        js_sys::JSON::stringify(&get(&t, "claims")).ok(),
+        js_sys::JSON::stringify(&claims).ok(),
+        "claims are the payload, member for member"
+    );
+    let header = get(&t, "header");
+    assert_eq!(get_str(&header, "alg"), "RS256");
+    assert!(get(&header, "typ").is_null() && get(&header, "kid").is_null());
+    assert_eq!(get_str(&t, "subject"), "u\"1\"");
+    assert_eq!(get(&t, "expiresAt").as_f64(), Some(1_700_000_000_000.0));
+    assert!(get(&t, "issuedAt").is_null() && get(&t, "notBefore").is_null());
+    // A registered claim of the wrong type is not a usable token.
+    let bad = jwt_of(&obj(r#"{"alg":"HS256"}"#), &obj(r#"{"exp":"soon"}"#));
+    let e = decode_token(&bad.into()).expect_err("exp must be a number");
+    assert_eq!(code_of(&e), "invalid_token");
+    let e = decode_token(&JsValue::from_f64(42.0)).expect_err("not a string");
+    assert_eq!(code_of(&e), "invalid_token");
+}
+
+#[wasm_bindgen_test]
 fn decode_token_reports_times_in_ms() {
     let jwt = make_jwt(120.0, "user-7");
     let t = decode_token(&jwt.into()).expect("a JWT");

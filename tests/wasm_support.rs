@@ -13,6 +13,16 @@ export function makeJwt(lifetimeSecs, sub) {
   const iat = Math.floor(Date.now() / 1000);
   return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, iat, exp: iat + lifetimeSecs })}.c2ln`;
 }
+// A JWT of any header and claims (UTF-8 JSON, unpadded base64url), with a dummy signature.
+export function jwtOf(header, claims) {
+  const part = (o) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(o));
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  };
+  return `${part(header)}.${part(claims)}.c2ln`;
+}
 export function memoryAdapter() {
   const map = new Map();
   return {
@@ -63,6 +73,8 @@ export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 extern "C" {
     #[wasm_bindgen(js_name = makeJwt)]
     pub fn make_jwt(lifetime_secs: f64, sub: &str) -> String;
+    #[wasm_bindgen(js_name = jwtOf)]
+    pub fn jwt_of(header: &JsValue, claims: &JsValue) -> String;
     #[wasm_bindgen(js_name = memoryAdapter)]
     pub fn memory_adapter() -> JsValue;
     #[wasm_bindgen(js_name = fakeFetch)]

@@ -89,10 +89,10 @@ pub(crate) fn typed<T>(
 }
 
 /// A `malformed_response` for a body that parsed as JSON: the excerpt is the JSON with
-/// every string under a key that looks secret (`token`, `code`, `secret`, `password`,
-/// `jwt`) replaced by `<redacted>`, bounded like [`HttpResponse::excerpt`].
+/// every string under a member whose name looks secret ([`is_secret_key`]) replaced by
+/// `<redacted>`, bounded like [`HttpResponse::excerpt`].
 pub(crate) fn malformed_json(resp: &HttpResponse, value: &Value, reason: &str) -> Error {
-    let shown = redact(value, false).to_json();
+    let shown = scrub(value, false, false).to_json();
     let mut excerpt: String = shown.chars().take(200).collect();
     if shown.chars().nth(200).is_some() {
         excerpt.push('…');
@@ -104,24 +104,80 @@ pub(crate) fn malformed_json(resp: &HttpResponse, value: &Value, reason: &str) -
     }
 }
 
-fn redact(value: &Value, secret: bool) -> Value {
+/// The user object a provider sent, for [`super::Verified::user`]: as sent (member
+/// order, unknown and repeated members included) minus every member whose name looks
+/// secret ([`is_secret_key`]), at any depth, so a token never reaches `session.user`.
+/// `None` when `v` is not an object.
+pub(crate) fn user_object(v: &Value) -> Option<Value> {
+    v.as_object()?;
+    Some(scrub(v, true, false))
+}
+
+/// A copy of `value` where members with a secret-looking name are dropped (`drop`) or
+/// have their strings replaced by `<redacted>`; `secret` says we are under such a member.
+fn scrub(value: &Value, drop: bool, secret: bool) -> Value {
     match value {
         Value::String(_) if secret => Value::String("<redacted>".into()),
-        Value::Array(items) => Value::Array(items.iter().map(|v| redact(v, secret)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.as_str(), redact(v, secret || is_secret_key(k))))
-                .collect::<Map>(),
-        ),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(scrub(item, drop, secret));
+            }
+            Value::Array(out)
+        }
+        Value::Object(map) => {
+            let mut members = Vec::with_capacity(map.len());
+            for (k, v) in map.iter() {
+                let secret_member = secret || is_secret_key(k);
+                if !(drop && secret_member) {
+                    members.push((k.as_str(), scrub(v, drop, secret_member)));
+                }
+            }
+            Value::Object(members.into_iter().collect::<Map>())
+        }
         other => other.clone(),
     }
 }
 
-fn is_secret_key(key: &str) -> bool {
+/// Name parts (ASCII case ignored) that mark a member as secret.
+const SECRET_PARTS: [&str; 8] = [
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "jwt",
+    "otp",
+    "credential",
+    "authorization",
+];
+
+/// Words before `code` that make it an ordinary datum rather than a one-time or auth code
+/// (`country_code`, `countryCode`, `zipcode`, …).
+const PLAIN_CODES: [&str; 12] = [
+    "country", "postal", "post", "zip", "area", "calling", "dial", "currency", "language", "lang",
+    "region", "locale",
+];
+
+/// Whether a member name looks like it holds a secret: it contains one of
+/// [`SECRET_PARTS`], or `code` not preceded by one of [`PLAIN_CODES`] (`code`, `authCode`,
+/// `verification_code` are secret; `country_code` is not).
+pub(crate) fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    ["token", "code", "secret", "password", "jwt", "otp"]
-        .iter()
-        .any(|s| k.contains(s))
+    if SECRET_PARTS.iter().any(|s| k.contains(s)) {
+        return true;
+    }
+    let mut rest = k.as_str();
+    while let Some(at) = rest.find("code") {
+        let before = rest
+            .get(..at)
+            .unwrap_or_default()
+            .trim_end_matches(['_', '-']);
+        if !PLAIN_CODES.iter().any(|p| before.ends_with(p)) {
+            return true;
+        }
+        rest = rest.get(at + 4..).unwrap_or_default();
+    }
+    false
 }
 
 /// The provider's human message in an error body: the first string among `message`,
@@ -224,6 +280,18 @@ pub(crate) fn opt_bool(v: &Value, key: &str) -> Option<bool> {
 /// See [`opt_str`]: an integer member, else `None`.
 pub(crate) fn opt_i64(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64)
+}
+
+/// The members of object `v` not named in `known`, in document order (repeated names
+/// kept): the `extra` of a typed user. `None` when `v` is not an object.
+pub(crate) fn other_members(v: &Value, known: &[&str]) -> Option<Map> {
+    let mut rest = Vec::new();
+    for (k, member) in v.as_object()?.iter() {
+        if !known.contains(&k.as_str()) {
+            rest.push((k.as_str(), member.clone()));
+        }
+    }
+    Some(rest.into_iter().collect())
 }
 
 /// An object from `(name, value)` pairs where `None` values are left out.
@@ -346,6 +414,50 @@ mod tests {
         };
         assert!(!excerpt.contains("abc.def"), "{excerpt}");
         assert!(excerpt.contains("\"id\":1"), "{excerpt}");
+    }
+
+    #[test]
+    fn secret_member_names() {
+        for secret in [
+            "token",
+            "auth_token",
+            "refreshToken",
+            "JWT",
+            "password",
+            "clientSecret",
+            "otp",
+            "code",
+            "authCode",
+            "verification_code",
+            "country_code_and_code",
+        ] {
+            assert!(is_secret_key(secret), "{secret}");
+        }
+        for plain in [
+            "id",
+            "country_code",
+            "countryCode",
+            "country_code_iso",
+            "zipcode",
+            "postal-code",
+            "nickname",
+        ] {
+            assert!(!is_secret_key(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn user_object_drops_secret_members_keeping_the_rest_as_sent() {
+        let v = json::parse_str(
+            r#"{"z":1,"token":"t","a":[{"jwt":"j","b":2}],"country_code":"370","z":3,"nested":{"authCode":"c"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            user_object(&v).unwrap().to_json(),
+            r#"{"z":1,"a":[{"b":2}],"country_code":"370","z":3,"nested":{}}"#
+        );
+        assert_eq!(user_object(&Value::from("x")), None);
+        assert_eq!(user_object(&Value::Null), None);
     }
 
     #[test]

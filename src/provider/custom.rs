@@ -14,8 +14,6 @@
 //! | `{{handle}}` | the value at `handlePointer` in the code response | verify, sign-up |
 //! | `{{token}}` | the current session token | refresh, sign-out |
 
-use std::collections::BTreeMap;
-
 use core::fmt;
 
 use super::common;
@@ -26,7 +24,7 @@ use crate::json::Value;
 use crate::phone::{PhoneError, PhoneFormat, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
 use read::pointer;
-use template::{collect_strings, fill, fill_json, percent_encode, placeholders, Vars, PHONE_VARS};
+use template::{collect_strings, fill, fill_json, placeholders, Vars, CODE_VARS, PHONE_VARS};
 
 /// A phone-OTP API described as data.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,8 +35,9 @@ pub struct Description {
     pub base_url: String,
     /// How `{{phone}}` is written.
     pub phone_format: PhoneForm,
-    /// Headers sent with every request (templates allowed where the endpoint allows them).
-    pub headers: BTreeMap<String, String>,
+    /// Headers sent with every request, in this order (templates allowed where the
+    /// endpoint allows them); [`Description::from_json`] sorts them by name.
+    pub headers: Vec<(String, String)>,
     /// Sends the code.
     pub request_code: Endpoint,
     /// Checks the code (for registered numbers, or always when `signUp` is absent).
@@ -65,8 +64,9 @@ pub struct Description {
     pub error_pointer: Option<String>,
     /// Pointer to the human message in failure bodies (default: `message`, `title`, `error`…).
     pub message_pointer: Option<String>,
-    /// Values found at `errorPointer`, mapped to phone-auth error codes.
-    pub error_codes: BTreeMap<String, ErrorKind>,
+    /// Values found at `errorPointer`, mapped to phone-auth error codes (of a value
+    /// listed twice the last entry counts; [`Description::from_json`] sorts them).
+    pub error_codes: Vec<(String, ErrorKind)>,
 }
 
 /// One endpoint.
@@ -76,8 +76,9 @@ pub struct Endpoint {
     pub method: Method,
     /// Path, starting with `/`, appended to the base URL; placeholders are percent-encoded.
     pub path: String,
-    /// Extra headers for this endpoint.
-    pub headers: BTreeMap<String, String>,
+    /// Extra headers for this endpoint, sent after the shared ones, in this order
+    /// ([`Description::from_json`] sorts them by name).
+    pub headers: Vec<(String, String)>,
     /// JSON body template (sent as `application/json`; object keys go out sorted, and
     /// [`Description::from_json`] keeps them sorted).
     pub body: Option<Value>,
@@ -207,37 +208,27 @@ impl Description {
         if !name_ok {
             return Err(DescriptionError::Name);
         }
-        let url = self.base_url.to_ascii_lowercase();
-        let rest = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
+        let url = &self.base_url;
+        let rest = strip_prefix_ignore_case(url, "https://")
+            .or_else(|| strip_prefix_ignore_case(url, "http://"));
+        if rest.is_none_or(|r| r.is_empty() || r.chars().any(char::is_whitespace)) {
             return Err(DescriptionError::BaseUrl);
         }
         let pointers = [
-            ("handlePointer", &self.handle_pointer),
-            ("registeredPointer", &self.registered_pointer),
-            ("codeTtlPointer", &self.code_ttl_pointer),
-            ("userPointer", &self.user_pointer),
-            ("successPointer", &self.success_pointer),
-            ("errorPointer", &self.error_pointer),
-            ("messagePointer", &self.message_pointer),
+            ("handlePointer", self.handle_pointer.as_deref()),
+            ("registeredPointer", self.registered_pointer.as_deref()),
+            ("codeTtlPointer", self.code_ttl_pointer.as_deref()),
+            ("tokenPointer", Some(self.token_pointer.as_str())),
+            ("userPointer", self.user_pointer.as_deref()),
+            ("successPointer", self.success_pointer.as_deref()),
+            ("errorPointer", self.error_pointer.as_deref()),
+            ("messagePointer", self.message_pointer.as_deref()),
         ];
-        let token = ("tokenPointer", Some(self.token_pointer.clone()));
-        for (field, p) in pointers
-            .iter()
-            .map(|(f, p)| (*f, (*p).clone()))
-            .chain([token])
-        {
+        for (field, p) in pointers {
             if p.is_some_and(|p| !(p.is_empty() || p.starts_with('/'))) {
                 return Err(DescriptionError::Pointer(field));
             }
         }
-        let code_vars: Vec<&str> = PHONE_VARS
-            .iter()
-            .copied()
-            .chain(["code", "codeNumber", "handle"])
-            .collect();
         // Shared headers are sent with every request, so they may use no placeholder.
         self.check_templates("headers", None, &self.headers, &[])?;
         self.check_endpoint("requestCode", &self.request_code, &PHONE_VARS)?;
@@ -246,7 +237,7 @@ impl Description {
             ("signUp", self.sign_up.as_ref()),
         ] {
             let Some(endpoint) = endpoint else { continue };
-            let used = self.check_endpoint(name, endpoint, &code_vars)?;
+            let used = self.check_endpoint(name, endpoint, &CODE_VARS)?;
             if !used.iter().any(|u| u == "code" || u == "codeNumber") {
                 return Err(DescriptionError::CodeNotSent(name));
             }
@@ -291,7 +282,7 @@ impl Description {
         &self,
         name: &'static str,
         path: Option<&str>,
-        headers: &BTreeMap<String, String>,
+        headers: &[(String, String)],
         allowed: &[&str],
     ) -> Result<Vec<String>, DescriptionError> {
         let mut used = Vec::new();
@@ -299,7 +290,7 @@ impl Description {
             let name_ok = !k.is_empty()
                 && k.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
-            if !name_ok || v.contains(['\r', '\n']) {
+            if !name_ok || v.bytes().any(|b| b == b'\r' || b == b'\n') {
                 return Err(DescriptionError::Header(name));
             }
             used.extend(placeholders(name, v, allowed)?);
@@ -312,10 +303,10 @@ impl Description {
 
     fn build(&self, endpoint: &Endpoint, vars: &Vars) -> Result<HttpRequest, Error> {
         self.validate()?;
-        let path = fill(&endpoint.path, vars, percent_encode)?;
+        let path = fill(&endpoint.path, vars, true)?;
         let mut req = HttpRequest::new(endpoint.method, join_url(&self.base_url, &path));
         for (k, v) in self.headers.iter().chain(&endpoint.headers) {
-            req = req.header(k, fill(v, vars, str::to_owned)?);
+            req = req.header(k, fill(v, vars, false)?);
         }
         if let Some(template) = &endpoint.body {
             req = req.json(&fill_json(template, vars)?);
@@ -349,13 +340,10 @@ impl Description {
             .map(str::to_owned)
             .or_else(|| common::message(body));
         let retry = common::retry_after(resp, body);
-        let kind = at(&self.error_pointer)
-            .and_then(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .or_else(|| v.as_i64().map(|n| n.to_string()))
-            })
-            .and_then(|k| self.error_codes.get(&k));
+        let kind = at(&self.error_pointer).and_then(|v| match v {
+            Value::String(s) => self.error_kind(s),
+            other => self.error_kind(&other.as_i64()?.to_string()),
+        });
         let status = resp.status;
         match kind {
             Some(ErrorKind::InvalidCode) => Error::InvalidCode {
@@ -374,6 +362,12 @@ impl Description {
             None if resp.is_success() => Error::Server { status, message },
             None => Error::from_status(status, message, retry),
         }
+    }
+
+    /// What `errorCodes` maps a value at `errorPointer` to (the last entry of it counts).
+    fn error_kind(&self, value: &str) -> Option<ErrorKind> {
+        let found = self.error_codes.iter().rev().find(|(k, _)| k == value);
+        found.map(|(_, kind)| *kind)
     }
 
     /// Token and user from a verify or refresh response.
@@ -437,10 +431,10 @@ impl Flow for Description {
         code: &OtpCode,
     ) -> Result<HttpRequest, Error> {
         let mut vars = Vars::phone(self.phone_format, phone);
-        vars.values.insert("code", code.expose().to_owned());
+        vars.set("code", code.expose().to_owned());
         vars.code_number = Some(code.as_u64());
         if let Some(handle) = &challenge.handle {
-            vars.values.insert("handle", handle.expose().to_owned());
+            vars.set("handle", handle.expose().to_owned());
         }
         let endpoint = match (&self.sign_up, challenge.is_registered) {
             (Some(sign_up), Some(false)) => sign_up,
@@ -456,7 +450,7 @@ impl Flow for Description {
     fn refresh_request(&self, token: &Secret) -> Option<Result<HttpRequest, Error>> {
         let endpoint = self.refresh.as_ref()?;
         let mut vars = Vars::default();
-        vars.values.insert("token", token.expose().to_owned());
+        vars.set("token", token.expose().to_owned());
         Some(self.build(endpoint, &vars))
     }
 
@@ -467,8 +461,18 @@ impl Flow for Description {
     fn sign_out_request(&self, token: &Secret) -> Option<HttpRequest> {
         let endpoint = self.sign_out.as_ref()?;
         let mut vars = Vars::default();
-        vars.values.insert("token", token.expose().to_owned());
+        vars.set("token", token.expose().to_owned());
         self.build(endpoint, &vars).ok()
+    }
+}
+
+/// `s` without `prefix`, compared ignoring ASCII case.
+fn strip_prefix_ignore_case<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
     }
 }
 

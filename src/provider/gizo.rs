@@ -8,8 +8,6 @@
 //!
 //! The username is the GIZO phone form `+49_1747707607`.
 
-use std::collections::BTreeMap;
-
 use super::common::{self, opt_bool, opt_str};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
@@ -172,25 +170,6 @@ impl Profile {
             is_initialized: opt_bool(v, "isInitialized"),
         })
     }
-
-    /// The profile as the session reports it: every member, `null` when unknown, in
-    /// alphabetical order (the order the SDK has always reported it in).
-    pub fn to_json(&self) -> Value {
-        Value::object([
-            ("birthDate", self.birth_date.as_deref().into()),
-            ("email", self.email.as_deref().into()),
-            ("firstName", self.first_name.as_deref().into()),
-            ("gender", self.gender.map(Gender::value).into()),
-            ("isInitialized", self.is_initialized.into()),
-            ("lastName", self.last_name.as_deref().into()),
-            ("phoneNumber", self.phone_number.as_deref().into()),
-            (
-                "profileImagePath",
-                self.profile_image_path.as_deref().into(),
-            ),
-            ("userName", self.user_name.as_deref().into()),
-        ])
-    }
 }
 
 /// What `v3/User/verify` returns: the profile and the user's token.
@@ -339,21 +318,31 @@ fn error(resp: &HttpResponse) -> Error {
         .and_then(|b| b.get("errors"))
         .and_then(Value::as_object);
     if let (400, Some(errors)) = (resp.status, errors) {
-        let by_key: BTreeMap<&String, &Value> = errors.iter().collect();
-        for (field, messages) in by_key {
-            let first = messages
-                .as_array()
-                .and_then(|a| a.first())
-                .or(Some(messages))
-                .and_then(Value::as_str);
-            match field.trim_start_matches("$.").to_ascii_lowercase().as_str() {
-                "verifycode" => return code_error(resp.status, first),
-                "username" => return Error::InvalidPhone(PhoneError::NotANumber),
-                _ => {}
+        // The named field with the smallest key; `<=` lets a repeated name's last member win.
+        let mut decisive: Option<(&String, &Value)> = None;
+        for (field, messages) in errors.iter() {
+            let known = is_field(field, "verifyCode") || is_field(field, "username");
+            if known && decisive.is_none_or(|(best, _)| field <= best) {
+                decisive = Some((field, messages));
             }
+        }
+        if let Some((field, messages)) = decisive {
+            if is_field(field, "username") {
+                return Error::InvalidPhone(PhoneError::NotANumber);
+            }
+            let first = match messages {
+                Value::Array(items) => items.first(),
+                other => Some(other),
+            };
+            return code_error(resp.status, first.and_then(Value::as_str));
         }
     }
     common::status_error(resp)
+}
+
+/// Whether an `errors` key names `name` (ASCII case ignored, `$.` JSON-path prefix allowed).
+fn is_field(key: &str, name: &str) -> bool {
+    key.trim_start_matches("$.").eq_ignore_ascii_case(name)
 }
 
 fn code_error(status: u16, message: Option<&str>) -> Error {
@@ -406,11 +395,16 @@ impl Flow for Config {
         build_verify(self, &input)
     }
 
+    /// The user is the verify body as sent, minus `token` (and any other secret member).
     fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
-        let out = parse_verify(resp)?;
+        let body = success_json(resp)?;
+        let Some(user) = common::user_object(&body) else {
+            return Err(common::malformed_json(resp, &body, "unexpected JSON shape"));
+        };
+        let token = common::token_from(resp, &body, body.get("token").and_then(Value::as_str))?;
         Ok(Verified {
-            token: out.token,
-            user: Some(out.profile.to_json()),
+            token,
+            user: Some(user),
         })
     }
 }

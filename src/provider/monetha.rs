@@ -4,8 +4,6 @@
 //! payload then goes to `users/signin` (registered) or `users/signup` (not yet). The
 //! token comes back as `"Bearer <jwt>"`; the prefix is stripped.
 
-use std::collections::BTreeMap;
-
 use super::common::{self, opt_bool, opt_i64, opt_str};
 use super::{Challenge, CodeStep, Flow, Verified};
 use crate::error::Error;
@@ -150,49 +148,15 @@ const USER_FIELDS: [&str; 5] = [
 impl User {
     /// Reads a user object (`None` when `v` is not an object).
     pub fn from_json(v: &Value) -> Option<User> {
-        let members = v.as_object()?;
+        let extra = common::other_members(v, &USER_FIELDS)?;
         Some(User {
             id: opt_i64(v, "id"),
             phone_number: opt_str(v, "phone_number"),
             country_code: opt_str(v, "country_code"),
             country_code_iso: opt_str(v, "country_code_iso"),
             is_registered: opt_bool(v, "is_registered"),
-            extra: members
-                .iter()
-                .filter(|(k, _)| !USER_FIELDS.contains(&k.as_str()))
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect(),
+            extra,
         })
-    }
-
-    /// The user as the session reports it: the known fields that are set and every
-    /// `extra` member, all in key order (the order the SDK has always reported it in);
-    /// an `extra` member wins over a known field of the same name.
-    pub fn to_json(&self) -> Value {
-        let known = [
-            ("id", self.id.map(Value::from)),
-            (
-                "phone_number",
-                self.phone_number.as_deref().map(Value::from),
-            ),
-            (
-                "country_code",
-                self.country_code.as_deref().map(Value::from),
-            ),
-            (
-                "country_code_iso",
-                self.country_code_iso.as_deref().map(Value::from),
-            ),
-            ("is_registered", self.is_registered.map(Value::from)),
-        ];
-        let mut sorted: BTreeMap<&str, Value> = known
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect();
-        for (k, v) in self.extra.iter() {
-            sorted.insert(k, v.clone());
-        }
-        sorted.into_iter().collect::<Map>().into()
     }
 }
 
@@ -232,10 +196,14 @@ pub fn build_signup(cfg: &Config, input: &SignInput) -> Result<HttpRequest, Erro
 /// Token and user.
 pub fn parse_signup(resp: &HttpResponse) -> Result<SignOutput, Error> {
     let body = success_json(resp)?;
-    let auth_token =
-        common::token_from(resp, &body, body.get("auth_token").and_then(Value::as_str))?;
-    let user = body.get("user").and_then(User::from_json);
-    Ok(SignOutput { auth_token, user })
+    Ok(SignOutput {
+        auth_token: auth_token(resp, &body)?,
+        user: body.get("user").and_then(User::from_json),
+    })
+}
+
+fn auth_token(resp: &HttpResponse, body: &Value) -> Result<Secret, Error> {
+    common::token_from(resp, body, body.get("auth_token").and_then(Value::as_str))
 }
 
 /// `POST /mth/v1/users/signin` (number registered).
@@ -341,11 +309,13 @@ impl Flow for Config {
         }
     }
 
+    /// The user is the response's `user` object as sent, minus any secret member.
     fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
-        let out = parse_signin(resp)?;
+        let body = success_json(resp)?;
+        let token = auth_token(resp, &body)?;
         Ok(Verified {
-            token: out.auth_token,
-            user: out.user.map(|u| u.to_json()),
+            token,
+            user: body.get("user").and_then(common::user_object),
         })
     }
 }

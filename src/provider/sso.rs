@@ -66,16 +66,19 @@ pub fn build_auth(cfg: &Config, input: &AuthInput) -> Result<HttpRequest, Error>
 /// Token (tolerant extraction), auth code and user.
 pub fn parse_auth(resp: &HttpResponse) -> Result<AuthOutput, Error> {
     let (token, body) = token_and_body(resp)?;
-    let scopes = [Some(&body), body.get("data")];
-    let find = |key: &str| scopes.iter().flatten().find_map(|s| s.get(key));
     Ok(AuthOutput {
         token,
-        auth_code: find("authCode")
+        auth_code: member(&body, "authCode")
             .and_then(Value::as_str)
             .filter(|c| !c.is_empty())
             .map(Secret::from),
-        user: find("user").and_then(User::from_json),
+        user: member(&body, "user").and_then(User::from_json),
     })
+}
+
+/// Member `key` of an `auth` body: at the top level, else inside `data`.
+fn member<'a>(body: &'a Value, key: &str) -> Option<&'a Value> {
+    body.get(key).or_else(|| body.get("data")?.get(key))
 }
 
 /// `POST /sso/code` with the provider credentials: a fresh token for an auth code.
@@ -241,14 +244,21 @@ fn token_and_body(resp: &HttpResponse) -> Result<(Secret, Value), Error> {
         };
     }
     let body = body(resp)?.unwrap_or(Value::Null);
-    let raw = [Some(&body), body.get("data")]
-        .into_iter()
-        .flatten()
-        .flat_map(|scope| TOKEN_FIELDS.iter().map(move |k| scope.get(k)))
-        .flatten()
-        .find_map(|v| v.as_str().filter(|s| !s.trim().is_empty()));
-    let token = common::token_from(resp, &body, raw)?;
+    let token = common::token_from(resp, &body, raw_token(&body))?;
     Ok((token, body))
+}
+
+/// The first non-blank string among [`TOKEN_FIELDS`], at the top level, then in `data`.
+fn raw_token(body: &Value) -> Option<&str> {
+    for scope in [Some(body), body.get("data")].into_iter().flatten() {
+        for key in TOKEN_FIELDS {
+            match scope.get(key).and_then(Value::as_str) {
+                Some(s) if !s.trim().is_empty() => return Some(s),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Maps SSO failures: 422 names the refused field in `errors` (`code` → code errors,
@@ -326,11 +336,13 @@ impl Flow for Config {
         build_auth(self, &input)
     }
 
+    /// The user is the response's `user` object as sent (top level, else inside `data`),
+    /// minus any secret member.
     fn on_verify_response(&self, resp: &HttpResponse) -> Result<Verified, Error> {
-        let out = parse_auth(resp)?;
+        let (token, body) = token_and_body(resp)?;
         Ok(Verified {
-            token: out.token,
-            user: out.user.map(|u| u.to_json()),
+            token,
+            user: member(&body, "user").and_then(common::user_object),
         })
     }
 }

@@ -2,12 +2,12 @@
 //!
 //! Both are hot paths (see issue 7's benchmarks), so neither builds its result field by
 //! field across the boundary: `normalizePhone` hands `runtime.js` one delimited string
-//! that becomes the object in JavaScript, and `decodeToken` hands `JSON.parse` one text.
+//! that becomes the object in JavaScript, and `decodeToken` hands it the header and
+//! claims JSON texts for `JSON.parse`.
 
 use wasm_bindgen::prelude::*;
 
-use super::{error, host, js};
-use crate::json::{self, Map};
+use super::{error, host};
 use crate::phone::{PhoneFormat, PhoneNumber};
 use crate::token::Token;
 
@@ -31,7 +31,7 @@ pub fn normalize_phone(
 /// The `PhoneInfo` fields in the order `phoneInfo` in `runtime.js` reads them, joined by
 /// `|` (no field contains one: they are digits, `+`, `_`, spaces and a region code);
 /// an absent region or extension is empty.
-pub fn phone_fields(p: &PhoneNumber) -> String {
+fn phone_fields(p: &PhoneNumber) -> String {
     let mut s = p.e164();
     s.push('|');
     s.push_str(&p.country_calling_code().to_string());
@@ -58,58 +58,48 @@ pub fn decode_token(
         .as_string()
         .ok_or_else(|| error::js_error("invalid_token", "The token must be a string."))?;
     let t = Token::decode(&text).map_err(|e| error::to_js(&crate::Error::from(e)))?;
-    Ok(js::parse(&token_text(&t)))
-}
-
-/// The JSON text of a decoded token (`DecodedToken`), written directly: times in unix
-/// milliseconds (the token's own `exp`/`iat`/`nbf`, on the server's clock).
-pub fn token_text(t: &Token) -> String {
-    let h = t.header();
+    // `Token::decode` checked both parts (base64url, UTF-8 JSON objects, claim types):
+    // hand their text to `JSON.parse` rather than rebuilding it member by member.
+    let mut parts = t.secret().expose().split('.');
+    let (Some(header), Some(claims)) = (
+        parts.next().and_then(base64url),
+        parts.next().and_then(base64url),
+    ) else {
+        return Err(error::js_error("invalid_token", "The token is not a JWT."));
+    };
     let c = t.claims();
-    let mut out = String::with_capacity(256);
-    out.push_str("{\"header\":{\"alg\":");
-    json::write_str(&h.alg, &mut out);
-    out.push_str(",\"typ\":");
-    opt_str(h.typ.as_deref(), &mut out);
-    out.push_str(",\"kid\":");
-    opt_str(h.kid.as_deref(), &mut out);
-    out.push_str("},\"claims\":");
-    write_map(&c.all, &mut out);
-    for (name, secs) in [
-        (",\"expiresAt\":", c.exp),
-        (",\"issuedAt\":", c.iat),
-        (",\"notBefore\":", c.nbf),
-    ] {
-        out.push_str(name);
-        match secs {
-            Some(s) => out.push_str(&s.saturating_mul(1000).to_string()),
-            None => out.push_str("null"),
-        }
-    }
-    out.push_str(",\"subject\":");
-    opt_str(c.sub.as_deref(), &mut out);
-    out.push('}');
-    out
+    // Seconds to ms: exact as an f64 up to 2^53 ms (the year 287396).
+    let ms = |s: Option<u64>| s.map(|s| s.saturating_mul(1000) as f64);
+    Ok(host::decoded_token(
+        &header,
+        &claims,
+        ms(c.exp),
+        ms(c.iat),
+        ms(c.nbf),
+    ))
 }
 
-/// A string literal or `null`.
-fn opt_str(s: Option<&str>, out: &mut String) {
-    match s {
-        Some(s) => json::write_str(s, out),
-        None => out.push_str("null"),
-    }
-}
-
-/// An object's JSON text (every member, in order).
-pub fn write_map(m: &Map, out: &mut String) {
-    out.push('{');
-    for (i, (k, v)) in m.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+/// The text of a base64url part (padded or not) that [`Token::decode`] already accepted;
+/// `None` for anything it would have refused.
+fn base64url(part: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(part.len() / 4 * 3 + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in part.bytes() {
+        let sextet = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = ((acc << 6) | u32::from(sextet)) & 0xFFFF;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
         }
-        json::write_str(k, out);
-        out.push(':');
-        v.write(out);
     }
-    out.push('}');
+    String::from_utf8(out).ok()
 }

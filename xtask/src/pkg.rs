@@ -3,7 +3,7 @@
 //! `pkg/` layout (the demo page and the emulator rely on it):
 //! - `pkg/web/`: the `wasm-pack build --target web` output (`phone_auth.js`,
 //!   `phone_auth_bg.wasm`, `phone_auth.d.ts`, `snippets/`) plus the browser entry
-//!   `index.js` / `index.d.ts`;
+//!   `index.js` / `index.d.ts`; its JavaScript minified by esbuild;
 //! - `pkg/node/`: the Node entry (ESM; instantiates the same wasm synchronously from disk);
 //! - `pkg/package.json`, `pkg/README.md`: from `pkg-template/`.
 
@@ -20,6 +20,9 @@ pub const GZIP_BUDGET: u64 = 60 * 1024;
 
 /// The files of the browser build that count towards the size budget.
 const WEB_FILES: [&str; 3] = ["phone_auth_bg.wasm", "phone_auth.js", "index.js"];
+
+/// esbuild from npm (the version `bench/` pins), to minify the JavaScript of `pkg/web`.
+const ESBUILD_NPM: &str = "esbuild@0.28.2";
 
 /// `cargo xtask pkg` builds `pkg/`; `cargo xtask pkg --test` also runs [`test`] (the wasm
 /// and package tests alone, without the rest of `cargo xtask test`).
@@ -101,11 +104,53 @@ fn assemble(out: &Path) -> Result {
     };
     write(&web.join("index.js"), &fill("web/index.js")?)?;
     write(&web.join("index.d.ts"), &fill("web/index.d.ts")?)?;
+    let esbuild = ensure_esbuild()?;
+    for f in [
+        "phone_auth.js",
+        "index.js",
+        runtime.trim_start_matches("./"),
+    ] {
+        minify(&esbuild, &web.join(f))?;
+    }
     write(&pkg.join("node/index.js"), &fill("node/index.js")?)?;
     write(&pkg.join("node/index.d.ts"), &fill("node/index.d.ts")?)?;
     write(&pkg.join("package.json"), &fill("package.json")?)?;
     write(&pkg.join("README.md"), &fill("README.md")?)?;
     Ok(())
+}
+
+/// `<tools>/node_modules/.bin/esbuild`, installed from npm when missing.
+fn ensure_esbuild() -> Result<PathBuf> {
+    let dir = tools::tools_dir();
+    let bin = dir.join("node_modules/.bin/esbuild");
+    if !bin.exists() {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        tools::run(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir)
+                .arg(ESBUILD_NPM),
+        )?;
+    }
+    Ok(bin)
+}
+
+/// Minifies an ES module in place (whitespace, syntax, local names; exports and imports
+/// keep their names). The browser loads `pkg/web` as shipped, and the peers `cargo xtask
+/// bench` compares against are measured as minified bundles too; the `.d.ts` files keep
+/// the documentation.
+fn minify(esbuild: &Path, file: &Path) -> Result {
+    tools::run(
+        Command::new(esbuild)
+            .arg(file)
+            .args([
+                "--minify",
+                "--format=esm",
+                "--log-level=error",
+                "--allow-overwrite",
+            ])
+            .arg(format!("--outfile={}", file.display())),
+    )
 }
 
 /// The path of `runtime.js` (the `AuthError` class) below `web/`, e.g.

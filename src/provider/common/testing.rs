@@ -81,3 +81,36 @@ pub(crate) fn arb_response() -> impl Strategy<Value = HttpResponse> {
         resp
     })
 }
+
+/// `text` parsed, with every member named in `secrets` removed from the top-level object:
+/// what `Verified::user` must equal for a fixture's user object.
+pub(crate) fn without(text: &str, secrets: &[&str]) -> crate::json::Value {
+    let mut v = crate::json::parse_str(text).expect("fixture parses");
+    if let crate::json::Value::Object(map) = &mut v {
+        for name in secrets {
+            assert!(map.remove(name).is_some(), "{name} is in the fixture");
+        }
+    }
+    v
+}
+
+/// Asserts that no member name at any depth of `v` is a secret name (an independent list:
+/// tokens, JWTs, passwords, secrets, one-time and auth codes).
+pub(crate) fn assert_no_secret_members(v: &crate::json::Value) {
+    use crate::json::Value;
+    match v {
+        Value::Object(map) => {
+            for (k, member) in map.iter() {
+                let lower = k.to_ascii_lowercase();
+                let secret = ["token", "jwt", "password", "secret", "otp"]
+                    .iter()
+                    .any(|s| lower.contains(s))
+                    || (lower.ends_with("code") && !lower.starts_with("country"));
+                assert!(!secret, "secret member `{k}` reached the user: {v}");
+                assert_no_secret_members(member);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(assert_no_secret_members),
+        _ => {}
+    }
+}

@@ -5,8 +5,7 @@
 //! optional members), except serde's positional forms (an endpoint written as an array,
 //! an enum value written as `{"GET": null}`), which were never part of the format.
 
-use std::collections::BTreeMap;
-
+use super::template::insert_sorted;
 use super::{Description, Endpoint, ErrorKind, PhoneForm};
 use crate::http::Method;
 use crate::json::{Map, Value};
@@ -45,50 +44,94 @@ pub(super) fn description(v: &Value) -> Result<Description, String> {
             return Err(r#"provider: expected "custom""#.into());
         }
     }
-    Ok(Description {
-        name: m.string("name")?,
-        base_url: m.string("baseUrl")?,
-        phone_format: match m.get("phoneFormat") {
-            None => PhoneForm::default(),
-            Some(f) => phone_form(f).ok_or_else(|| {
-                m.error(
-                    "phoneFormat",
-                    r#"expected "e164", "gizo", "nationalDigits" or "international""#,
-                )
-            })?,
-        },
-        headers: m.strings("headers")?,
-        request_code: endpoint(m.required("requestCode")?, &m.path("requestCode"))?,
-        verify: endpoint(m.required("verify")?, &m.path("verify"))?,
-        sign_up: m.optional_endpoint("signUp")?,
-        refresh: m.optional_endpoint("refresh")?,
-        sign_out: m.optional_endpoint("signOut")?,
-        handle_pointer: m.optional_string("handlePointer")?,
-        registered_pointer: m.optional_string("registeredPointer")?,
-        code_ttl_pointer: m.optional_string("codeTtlPointer")?,
-        token_pointer: m.string("tokenPointer")?,
-        user_pointer: m.optional_string("userPointer")?,
-        success_pointer: m.optional_string("successPointer")?,
-        error_pointer: m.optional_string("errorPointer")?,
-        message_pointer: m.optional_string("messagePointer")?,
-        error_codes: match m.get("errorCodes") {
-            None => BTreeMap::new(),
-            Some(codes) => error_codes(codes, &m.path("errorCodes"))?,
-        },
-    })
+    // Filled in member by member (the first bad one in this order is reported), so that
+    // every error drops one half-read description.
+    let mut d = Description {
+        name: String::new(),
+        base_url: String::new(),
+        phone_format: PhoneForm::default(),
+        headers: Vec::new(),
+        request_code: Endpoint::empty(),
+        verify: Endpoint::empty(),
+        sign_up: None,
+        refresh: None,
+        sign_out: None,
+        handle_pointer: None,
+        registered_pointer: None,
+        code_ttl_pointer: None,
+        token_pointer: String::new(),
+        user_pointer: None,
+        success_pointer: None,
+        error_pointer: None,
+        message_pointer: None,
+        error_codes: Vec::new(),
+    };
+    d.name = m.string("name")?;
+    d.base_url = m.string("baseUrl")?;
+    match m.get("phoneFormat").map(phone_form) {
+        None => {}
+        Some(Some(form)) => d.phone_format = form,
+        Some(None) => {
+            return Err(m.error(
+                "phoneFormat",
+                r#"expected "e164", "gizo", "nationalDigits" or "international""#,
+            ))
+        }
+    }
+    d.headers = m.strings("headers")?;
+    d.request_code = endpoint(m.required("requestCode")?, &m.path("requestCode"))?;
+    d.verify = endpoint(m.required("verify")?, &m.path("verify"))?;
+    let endpoints = [
+        ("signUp", &mut d.sign_up),
+        ("refresh", &mut d.refresh),
+        ("signOut", &mut d.sign_out),
+    ];
+    for (key, slot) in endpoints {
+        *slot = m.optional_endpoint(key)?;
+    }
+    d.token_pointer = m.string("tokenPointer")?;
+    let pointers = [
+        ("handlePointer", &mut d.handle_pointer),
+        ("registeredPointer", &mut d.registered_pointer),
+        ("codeTtlPointer", &mut d.code_ttl_pointer),
+        ("userPointer", &mut d.user_pointer),
+        ("successPointer", &mut d.success_pointer),
+        ("errorPointer", &mut d.error_pointer),
+        ("messagePointer", &mut d.message_pointer),
+    ];
+    for (key, slot) in pointers {
+        *slot = m.optional_string(key)?;
+    }
+    if let Some(codes) = m.get("errorCodes") {
+        d.error_codes = error_codes(codes, &m.path("errorCodes"))?;
+    }
+    Ok(d)
+}
+
+impl Endpoint {
+    /// `POST` to an empty path, nothing else.
+    fn empty() -> Endpoint {
+        Endpoint {
+            method: Method::Post,
+            path: String::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
 }
 
 fn endpoint(v: &Value, path: &str) -> Result<Endpoint, String> {
     let m = Members::new(v, path, &ENDPOINT_MEMBERS)?;
     Ok(Endpoint {
-        method: match m.get("method") {
+        method: match m.get("method").map(method) {
             None => Method::Post,
-            Some(name) => method(name).ok_or_else(|| {
-                m.error(
+            Some(Some(method)) => method,
+            Some(None) => {
+                return Err(m.error(
                     "method",
                     r#"expected "GET", "POST", "PUT", "PATCH" or "DELETE""#,
-                )
-            })?,
+                ))
+            }
         },
         path: m.string("path")?,
         headers: m.strings("headers")?,
@@ -112,11 +155,11 @@ fn phone_form(v: &Value) -> Option<PhoneForm> {
     })
 }
 
-fn error_codes(v: &Value, path: &str) -> Result<BTreeMap<String, ErrorKind>, String> {
-    let map = v
-        .as_object()
-        .ok_or_else(|| format!("{path}: expected an object"))?;
-    let mut out = BTreeMap::new();
+fn error_codes(v: &Value, path: &str) -> Result<Vec<(String, ErrorKind)>, String> {
+    let Some(map) = v.as_object() else {
+        return Err(format!("{path}: expected an object"));
+    };
+    let mut out = Vec::new();
     for (key, kind) in map.iter() {
         let kind = match kind.as_str() {
             Some("invalid_code") => ErrorKind::InvalidCode,
@@ -133,8 +176,8 @@ fn error_codes(v: &Value, path: &str) -> Result<BTreeMap<String, ErrorKind>, Str
                 ))
             }
         };
-        // A repeated key: the last one counts (as for any JSON object read as a map).
-        out.insert(key.clone(), kind);
+        // Sorted by key; of a repeated key the last one counts (as the map it was).
+        insert_sorted(&mut out, key.clone(), kind);
     }
     Ok(out)
 }
@@ -143,20 +186,16 @@ fn error_codes(v: &Value, path: &str) -> Result<BTreeMap<String, ErrorKind>, Str
 /// keeping its last value (bodies go out with sorted keys).
 fn sorted(v: &Value) -> Value {
     match v {
-        Value::Object(map) => Value::Object(sorted_members(
-            map.iter().map(|(k, v)| (k.clone(), sorted(v))),
-        )),
+        Value::Object(map) => {
+            let mut members = Vec::with_capacity(map.len());
+            for (k, v) in map.iter() {
+                insert_sorted(&mut members, k.clone(), sorted(v));
+            }
+            Value::Object(members.into_iter().collect::<Map>())
+        }
         Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
         other => other.clone(),
     }
-}
-
-/// An object with its members sorted by name; of repeated names the last one counts.
-pub(super) fn sorted_members(members: impl Iterator<Item = (String, Value)>) -> Map {
-    members
-        .collect::<BTreeMap<String, Value>>()
-        .into_iter()
-        .collect()
 }
 
 /// The members of one object of the description, each known and given once.
@@ -203,53 +242,64 @@ impl<'a> Members<'a> {
 
     /// An optional member: absent or `null` is `None`.
     fn optional(&self, key: &str) -> Option<&'a Value> {
-        self.get(key).filter(|v| !v.is_null())
+        match self.get(key) {
+            None | Some(Value::Null) => None,
+            given => given,
+        }
     }
 
     /// A member that must be there (`null` does not count).
     fn required(&self, key: &str) -> Result<&'a Value, String> {
-        self.optional(key)
-            .ok_or_else(|| self.error(key, "expected an object"))
+        match self.optional(key) {
+            Some(v) => Ok(v),
+            None => Err(self.error(key, "expected an object")),
+        }
+    }
+
+    /// A string member: `None` when absent, or when `null` and `optional`.
+    fn text(&self, key: &str, optional: bool) -> Result<Option<String>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Null) if optional => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.error(key, "expected a string")),
+        }
     }
 
     fn string(&self, key: &str) -> Result<String, String> {
-        self.get(key)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| self.error(key, "expected a string"))
+        match self.text(key, false)? {
+            Some(s) => Ok(s),
+            None => Err(self.error(key, "expected a string")),
+        }
     }
 
     fn optional_string(&self, key: &str) -> Result<Option<String>, String> {
-        self.optional(key)
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| self.error(key, "expected a string"))
-            })
-            .transpose()
+        self.text(key, true)
     }
 
     fn optional_endpoint(&self, key: &str) -> Result<Option<Endpoint>, String> {
-        self.optional(key)
-            .map(|v| endpoint(v, &self.path(key)))
-            .transpose()
+        match self.optional(key) {
+            None => Ok(None),
+            Some(v) => Ok(Some(endpoint(v, &self.path(key))?)),
+        }
     }
 
-    /// Headers: an object of strings, empty when absent (`null` is refused).
-    fn strings(&self, key: &str) -> Result<BTreeMap<String, String>, String> {
+    /// Headers: an object of strings, sorted by name (of a repeated name the last one
+    /// counts), empty when absent (`null` is refused).
+    fn strings(&self, key: &str) -> Result<Vec<(String, String)>, String> {
         let Some(v) = self.get(key) else {
-            return Ok(BTreeMap::new());
+            return Ok(Vec::new());
         };
         let path = self.path(key);
-        let map = v
-            .as_object()
-            .ok_or_else(|| format!("{path}: expected an object of strings"))?;
-        let mut out = BTreeMap::new();
+        let Some(map) = v.as_object() else {
+            return Err(format!("{path}: expected an object of strings"));
+        };
+        let mut out = Vec::new();
         for (name, value) in map.iter() {
-            let value = value
-                .as_str()
-                .ok_or_else(|| format!("{path}.{name}: expected a string"))?;
-            out.insert(name.clone(), value.to_owned());
+            let Some(value) = value.as_str() else {
+                return Err(format!("{path}.{name}: expected a string"));
+            };
+            insert_sorted(&mut out, name.clone(), value.to_owned());
         }
         Ok(out)
     }
@@ -261,15 +311,37 @@ pub(super) fn pointer<'v>(v: &'v Value, pointer: &str) -> Option<&'v Value> {
     if pointer.is_empty() {
         return Some(v);
     }
-    let rest = pointer.strip_prefix('/')?;
-    rest.split('/').try_fold(v, |target, token| {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        match target {
-            Value::Object(map) => map.get(&token),
-            Value::Array(items) => index(&token).and_then(|i| items.get(i)),
-            _ => None,
+    let mut target = v;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token = unescape(token);
+        target = match target {
+            Value::Object(map) => map.get(&token)?,
+            Value::Array(items) => items.get(index(&token)?)?,
+            _ => return None,
+        };
+    }
+    Some(target)
+}
+
+/// A reference token with `~1` read as `/` and `~0` as `~` (any other `~` stays).
+fn unescape(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut chars = token.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' {
+            let rest = chars.as_str();
+            if let Some(after) = rest.strip_prefix('1') {
+                out.push('/');
+                chars = after.chars();
+                continue;
+            }
+            if let Some(after) = rest.strip_prefix('0') {
+                chars = after.chars();
+            }
         }
-    })
+        out.push(c);
+    }
+    out
 }
 
 fn index(token: &str) -> Option<usize> {

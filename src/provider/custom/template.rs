@@ -1,15 +1,23 @@
 //! Placeholders: checking templates and filling them in.
 
-use std::collections::BTreeMap;
-
-use super::read::sorted_members;
 use super::{DescriptionError, PhoneForm};
 use crate::error::Error;
-use crate::json::Value;
+use crate::json::{Map, Value};
 use crate::phone::{PhoneError, PhoneNumber};
 
 pub(super) const PHONE_VARS: [&str; 5] =
     ["phone", "e164", "nationalNumber", "countryCode", "region"];
+/// What verify and sign-up may use.
+pub(super) const CODE_VARS: [&str; 8] = [
+    "phone",
+    "e164",
+    "nationalNumber",
+    "countryCode",
+    "region",
+    "code",
+    "codeNumber",
+    "handle",
+];
 const ALL_VARS: [&str; 9] = [
     "phone",
     "e164",
@@ -25,23 +33,44 @@ const ALL_VARS: [&str; 9] = [
 /// The values placeholders take in one request.
 #[derive(Default)]
 pub(super) struct Vars {
-    pub(super) values: BTreeMap<&'static str, String>,
+    values: Vec<(&'static str, String)>,
     pub(super) code_number: Option<u64>,
 }
 
 impl Vars {
     pub(super) fn phone(form: PhoneForm, phone: &PhoneNumber) -> Vars {
         let mut v = Vars::default();
-        v.values.insert("phone", phone.format(form.into()));
-        v.values.insert("e164", phone.e164());
-        v.values
-            .insert("nationalNumber", phone.national_number().to_owned());
-        v.values
-            .insert("countryCode", phone.country_calling_code().to_string());
+        v.set("phone", phone.format(form.into()));
+        v.set("e164", phone.e164());
+        v.set("nationalNumber", phone.national_number().to_owned());
+        v.set("countryCode", phone.country_calling_code().to_string());
         if let Some(region) = phone.region() {
-            v.values.insert("region", region.to_owned());
+            v.set("region", region.to_owned());
         }
         v
+    }
+
+    /// Gives `name` a value (each name is set once per request).
+    pub(super) fn set(&mut self, name: &'static str, value: String) {
+        self.values.push((name, value));
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        let found = self.values.iter().find(|(n, _)| *n == name);
+        found.map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sets `key` in a list kept sorted by key; a repeated key replaces the earlier value.
+/// (Linear, and linear overall for input that is already sorted: these lists are the
+/// members of one header or body object.)
+pub(super) fn insert_sorted<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
+    match list.iter().rposition(|(k, _)| *k <= key) {
+        Some(i) => match list.get_mut(i) {
+            Some((k, v)) if *k == key => *v = value,
+            _ => list.insert(i + 1, (key, value)),
+        },
+        None => list.insert(0, (key, value)),
     }
 }
 
@@ -77,18 +106,23 @@ pub(super) fn placeholders(
 pub(super) fn collect_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
         Value::String(s) => out.push(s),
-        Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
-        Value::Object(map) => map.iter().for_each(|(_, i)| collect_strings(i, out)),
+        Value::Array(items) => {
+            for item in items {
+                collect_strings(item, out);
+            }
+        }
+        Value::Object(map) => {
+            for (_, item) in map.iter() {
+                collect_strings(item, out);
+            }
+        }
         _ => {}
     }
 }
 
 /// Fills a template; a placeholder without a value (e.g. `{{region}}` for `+800…`) fails.
-pub(super) fn fill(
-    template: &str,
-    vars: &Vars,
-    escape: fn(&str) -> String,
-) -> Result<String, Error> {
+/// With `encode`, values are percent-encoded (for paths).
+pub(super) fn fill(template: &str, vars: &Vars, encode: bool) -> Result<String, Error> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -98,20 +132,24 @@ pub(super) fn fill(
             .find("}}")
             .ok_or(DescriptionError::Unterminated("template"))?;
         let name = after.get(..end).unwrap_or_default().trim();
+        let number;
         let value = match (name, vars.code_number) {
-            ("codeNumber", Some(n)) => n.to_string(),
+            ("codeNumber", Some(n)) => {
+                number = n.to_string();
+                number.as_str()
+            }
             ("region", _) => vars
-                .values
                 .get(name)
-                .cloned()
                 .ok_or(Error::InvalidPhone(PhoneError::InvalidCountry))?,
             _ => vars
-                .values
                 .get(name)
-                .cloned()
                 .ok_or_else(|| DescriptionError::Unavailable("template", name.to_owned()))?,
         };
-        out.push_str(&escape(&value));
+        if encode {
+            percent_encode(value, &mut out);
+        } else {
+            out.push_str(value);
+        }
         rest = after.get(end + 2..).unwrap_or_default();
     }
     out.push_str(rest);
@@ -125,33 +163,38 @@ pub(super) fn fill_json(template: &Value, vars: &Vars) -> Result<Value, Error> {
             Some(n) => Value::from(n),
             None => return Err(DescriptionError::Unavailable("body", "codeNumber".into()).into()),
         },
-        Value::String(s) => Value::String(fill(s, vars, str::to_owned)?),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|i| fill_json(i, vars))
-                .collect::<Result<_, _>>()?,
-        ),
+        Value::String(s) => Value::String(fill(s, vars, false)?),
+        Value::Array(items) => {
+            let mut filled = Vec::with_capacity(items.len());
+            for item in items {
+                filled.push(fill_json(item, vars)?);
+            }
+            Value::Array(filled)
+        }
         Value::Object(map) => {
-            let filled = map
-                .iter()
-                .map(|(k, v)| Ok((k.clone(), fill_json(v, vars)?)))
-                .collect::<Result<Vec<_>, Error>>()?;
-            Value::Object(sorted_members(filled.into_iter()))
+            let mut members = Vec::with_capacity(map.len());
+            for (k, v) in map.iter() {
+                insert_sorted(&mut members, k.clone(), fill_json(v, vars)?);
+            }
+            Value::Object(members.into_iter().collect::<Map>())
         }
         other => other.clone(),
     })
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
-pub(super) fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+pub(super) fn percent_encode(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(b & 0xf));
+        }
+    }
+}
+
+fn hex_digit(n: u8) -> char {
+    char::from(if n < 10 { b'0' + n } else { b'A' + n - 10 })
 }

@@ -29,14 +29,11 @@ fn description_reads_from_camel_case_and_validates() {
     assert_eq!(d.name, "acme");
     assert_eq!(d.base_url, "https://acme.example/v1");
     assert_eq!(d.phone_format, PhoneForm::NationalDigits);
-    assert_eq!(d.headers.get("X-Api-Key").map(String::as_str), Some("demo"));
+    assert_eq!(d.headers, [("X-Api-Key".to_owned(), "demo".to_owned())]);
     assert_eq!(d.verify.method, Method::Post, "POST by default");
     assert_eq!(d.sign_out.as_ref().unwrap().method, Method::Delete);
     assert_eq!(d.token_pointer, "/result/jwt");
-    assert_eq!(
-        d.error_codes.get("LOCKED"),
-        Some(&ErrorKind::TooManyAttempts)
-    );
+    assert_eq!(d.error_kind("LOCKED"), Some(ErrorKind::TooManyAttempts));
     d.validate().unwrap();
     let typo = r#"{"name":"x","baseUrl":"https://x","requestCode":{"path":"/a"},"verify":{"path":"/b"},"tokenPointer":"/t","tokenPointr":"/t"}"#;
     assert_eq!(
@@ -238,13 +235,13 @@ fn invalid_descriptions_have_typed_errors() {
         ),
         (
             |d| {
-                d.headers.insert("X-Key".into(), "{{token}}".into());
+                d.headers.push(("X-Key".into(), "{{token}}".into()));
             },
             DescriptionError::Unavailable("headers", "token".into()),
         ),
         (
             |d| {
-                d.headers.insert("Bad Name".into(), "v".into());
+                d.headers.push(("Bad Name".into(), "v".into()));
             },
             DescriptionError::Header("headers"),
         ),
@@ -301,6 +298,54 @@ fn requests_fill_placeholders() {
     assert_eq!(refresh.url, "https://acme.example/v1/refresh");
     let out = d.sign_out_request(&Secret::new("old.jwt")).unwrap();
     assert_eq!((out.method, out.body), (Method::Delete, None));
+}
+
+#[test]
+fn headers_are_read_sorted_and_sent_in_order() {
+    let d = acme_with(
+        "headers",
+        r#"{"X-B":"1","X-A":"2","X-B":"3","Accept":"application/json"}"#,
+    )
+    .unwrap();
+    let pairs = |list: &[(String, String)]| -> Vec<String> {
+        list.iter().map(|(k, v)| format!("{k}={v}")).collect()
+    };
+    assert_eq!(
+        pairs(&d.headers),
+        ["Accept=application/json", "X-A=2", "X-B=3"],
+        "sorted by name; of a repeated name the last counts"
+    );
+    // Headers built in code go out as listed, the shared ones first.
+    let mut d = acme();
+    d.headers = vec![("X-Z".into(), "z".into()), ("X-A".into(), "a".into())];
+    d.request_code.headers = vec![("X-M".into(), "{{region}}".into())];
+    let req = d.code_request(&phone("+37068086090")).unwrap();
+    assert_eq!(
+        pairs(&req.headers),
+        ["X-Z=z", "X-A=a", "X-M=LT", "Content-Type=application/json"]
+    );
+}
+
+#[test]
+fn paths_are_percent_encoded_and_the_scheme_ignores_case() {
+    let mut d = acme();
+    d.base_url = "HTTPS://acme.example".into();
+    d.phone_format = PhoneForm::International;
+    d.request_code.path = "/otp/{{phone}}/{{region}}".into();
+    let req = d.code_request(&phone("+37068086090")).unwrap();
+    assert_eq!(req.url, "HTTPS://acme.example/otp/%2B370%2068086090/LT");
+    d.verify.path = "/v/{{handle}}".into();
+    let challenge = Challenge {
+        handle: Some(Secret::new("a/\u{fc} b~.-_Z9")),
+        ..Challenge::default()
+    };
+    let code = OtpCode::parse("012345").unwrap();
+    let req = d
+        .verify_request(&phone("+37068086090"), &challenge, &code)
+        .unwrap();
+    assert_eq!(req.url, "HTTPS://acme.example/v/a%2F%C3%BC%20b~.-_Z9");
+    d.base_url = "Http:/acme.example".into();
+    assert_eq!(d.validate(), Err(DescriptionError::BaseUrl));
 }
 
 #[test]

@@ -2,7 +2,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::json;
-use crate::provider::common::testing::{arb_response, check, fixture, json, phone, Expected};
+use crate::provider::common::testing::{
+    arb_response, assert_no_secret_members, check, fixture, json, phone, without, Expected,
+};
 
 const BASE: &str = "https://api.artificient.de";
 
@@ -291,27 +293,44 @@ fn flow_signs_in_with_the_gizo_phone_form() {
 }
 
 #[test]
-fn reported_profile_has_every_member_in_key_order_with_nulls() {
-    let full = Profile::from_json(&json::parse_str(fixture!("gizo/verify_200.json")).unwrap())
-        .unwrap()
-        .to_json()
-        .to_json();
+fn reported_user_is_the_body_as_sent_without_secrets() {
+    let c = cfg();
+    let v = c
+        .on_verify_response(&json(200, fixture!("gizo/verify_200.json")))
+        .unwrap();
+    let user = v.user.unwrap();
+    assert_eq!(user, without(fixture!("gizo/verify_200.json"), &["token"]));
+    assert_no_secret_members(&user);
     assert_eq!(
-        full,
-        r#"{"birthDate":"2025-06-11","email":"text","firstName":"text","gender":0,"isInitialized":true,"lastName":"text","phoneNumber":"text","profileImagePath":"text","userName":"text"}"#
+        user.to_json(),
+        r#"{"userName":"text","firstName":"text","lastName":"text","email":"text","phoneNumber":"text","profileImagePath":"text","birthDate":"2025-06-11","gender":0,"isInitialized":true}"#,
+        "document order, nothing added"
     );
-    let sparse = Profile {
-        first_name: Some("José".into()),
-        gender: Some(Gender(2)),
-        ..Profile::default()
-    };
+
+    let body = r#"{"zeta":1,"userName":null,"refreshToken":"r","token":"t","countryCode":"DE","settings":{"jwt":"j","theme":"dark"},"authCode":"a","gender":7}"#;
+    let v = c.on_verify_response(&json(200, body)).unwrap();
+    assert_eq!(v.token.expose(), "t");
+    let user = v.user.unwrap();
+    assert_no_secret_members(&user);
     assert_eq!(
-        sparse.to_json(),
-        json::parse_str(
-            r#"{"birthDate":null,"email":null,"firstName":"José","gender":2,"isInitialized":null,"lastName":null,"phoneNumber":null,"profileImagePath":null,"userName":null}"#
-        )
-        .unwrap()
+        user.to_json(),
+        r#"{"zeta":1,"userName":null,"countryCode":"DE","settings":{"theme":"dark"},"gender":7}"#,
+        "unknown members and odd values are kept as sent"
     );
+
+    for (body, reason) in [
+        ("[]", "unexpected JSON shape"),
+        (r#""text""#, "unexpected JSON shape"),
+        (r#"{"userName":"u"}"#, "no token in the response"),
+    ] {
+        let err = c.on_verify_response(&json(200, body)).unwrap_err();
+        assert!(
+            matches!(&err, Error::MalformedResponse { reason: r, .. } if r == reason),
+            "{body}: {err:?}"
+        );
+        let typed = parse_verify(&json(200, body)).unwrap_err();
+        assert_eq!(typed, err, "the flow fails like parse_verify");
+    }
     assert_eq!(Profile::from_json(&json::parse_str("[]").unwrap()), None);
 }
 

@@ -2,7 +2,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::json;
-use crate::provider::common::testing::{arb_response, check, fixture, json, phone, Expected};
+use crate::provider::common::testing::{
+    arb_response, assert_no_secret_members, check, fixture, json, phone, Expected,
+};
 
 const DEVICE: &str = "a67c5d31-6f3d-4403-b8fa-c8f8a5a543d7";
 const VERIFICATION_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE1NjUzMjkwMTgsImlhdCI6MTU2NTMyODQxOCwiaWQiOjE4NjM2NTUsImNvdW50cnlfY29kZSI6IjAwMDEiLCJjb3VudHJ5X2NvZGVfaXNvIjoiTFQiLCJkZXZpY2VfaWQiOiJhIiwiZGV2aWNlX29zIjoiYW5kcm9pZCIsInBob25lX251bWJlciI6IjYzNDQ1NDczNjI4MDk1In0.Xf9DonU7vKqXiz7W08wfU7wBxnCVC7tHWoYlZLgWSts";
@@ -170,10 +172,14 @@ fn flow_chooses_signup_or_signin_from_is_registered() {
         .on_verify_response(&json(200, fixture!("monetha/signin_emulator.json")))
         .unwrap();
     assert_eq!(v.token.expose(), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig");
+    let user = v.user.unwrap();
+    let fixture: json::Value = json::parse_str(fixture!("monetha/signin_emulator.json")).unwrap();
+    assert_eq!(user, fixture["user"], "the user object as sent");
+    assert_no_secret_members(&user);
     assert_eq!(
-        v.user.unwrap().to_json(),
-        r#"{"country_code":"370","country_code_iso":"LT","id":7,"is_registered":true,"nickname":"Ona","phone_number":"68086090"}"#,
-        "every member, in key order"
+        user.to_json(),
+        r#"{"id":7,"phone_number":"68086090","country_code":"370","country_code_iso":"LT","is_registered":true,"nickname":"Ona"}"#,
+        "document order"
     );
     let err = c
         .verify_request(&p, &Challenge::default(), &code)
@@ -182,7 +188,7 @@ fn flow_chooses_signup_or_signin_from_is_registered() {
 }
 
 #[test]
-fn user_keeps_unknown_members_and_leaves_unset_fields_out() {
+fn user_keeps_unknown_members() {
     let body = json::parse_str(
         r#"{"zone":"EU","id":"seven","phone_number":null,"country_code":"370","avatar":{"url":"a"}}"#,
     )
@@ -196,14 +202,35 @@ fn user_keeps_unknown_members_and_leaves_unset_fields_out() {
         ["zone", "avatar"],
         "known fields are not repeated in extra"
     );
-    assert_eq!(
-        user.to_json().to_json(),
-        r#"{"avatar":{"url":"a"},"country_code":"370","zone":"EU"}"#
-    );
-    assert_eq!(User::default().to_json().to_json(), "{}");
     assert_eq!(User::from_json(&json::parse_str("null").unwrap()), None);
     let out = parse_signin(&json(200, r#"{"auth_token":"Bearer t","user":[1]}"#)).unwrap();
     assert_eq!(out.user, None, "a user that is not an object is left out");
+}
+
+#[test]
+fn reported_user_is_the_user_object_as_sent_without_secrets() {
+    let c = cfg();
+    let body = r#"{"auth_token":"Bearer t","user":{"zone":"EU","session_token":"s","id":"seven","phone_number":null,"verification_code":"123456","country_code":"370","avatar":{"url":"a","jwt":"j"}},"jwt":"top"}"#;
+    let v = c.on_verify_response(&json(200, body)).unwrap();
+    assert_eq!(v.token.expose(), "t");
+    let user = v.user.unwrap();
+    assert_no_secret_members(&user);
+    assert_eq!(
+        user.to_json(),
+        r#"{"zone":"EU","id":"seven","phone_number":null,"country_code":"370","avatar":{"url":"a"}}"#
+    );
+    let v = c
+        .on_verify_response(&json(200, fixture!("monetha/signup.json")))
+        .unwrap();
+    assert_eq!(v.user, Some(json::parse_str("{}").unwrap()));
+    for body in [r#"{"auth_token":"t","user":[1]}"#, r#"{"auth_token":"t"}"#] {
+        let v = c.on_verify_response(&json(200, body)).unwrap();
+        assert_eq!(v.user, None, "{body}: no user object, no user");
+    }
+    let err = c
+        .on_verify_response(&json(200, r#"{"user":{"id":1}}"#))
+        .unwrap_err();
+    assert_eq!(err.code(), "malformed_response");
 }
 
 #[test]

@@ -3,7 +3,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::json::{parse_str, Map};
 use crate::provider::common::testing::{
-    arb_response, check, fixture, json, phone, typed, Expected,
+    arb_response, assert_no_secret_members, check, fixture, json, phone, typed, Expected,
 };
 use crate::provider::ProviderConfig;
 
@@ -287,14 +287,14 @@ fn config_reads_the_js_spelling() {
 }
 
 #[test]
-fn user_keeps_unknown_members_and_writes_what_serde_wrote() {
+fn user_keeps_unknown_members_in_document_order() {
     let v = parse_str(
         r#"{"zeta":1,"id":"not a number","nickname":null,"alpha":{"b":[1,2.50]},"email":"a@b.de","zeta":2,"verified":"yes","imageUrl":"u"}"#,
     )
     .unwrap();
     let user = User::from_json(&v).unwrap();
     let extra: Vec<&str> = user.extra.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(extra, ["alpha", "zeta"], "sorted, once per name");
+    assert_eq!(extra, ["zeta", "alpha", "zeta"], "as sent");
     assert_eq!(
         user.extra.get("zeta").unwrap().as_i64(),
         Some(2),
@@ -309,12 +309,39 @@ fn user_keeps_unknown_members_and_writes_what_serde_wrote() {
     // their literal text.
     assert_eq!(
         user.to_json().to_json(),
-        r#"{"email":"a@b.de","imageUrl":"u","alpha":{"b":[1,2.50]},"zeta":2}"#
+        r#"{"email":"a@b.de","imageUrl":"u","zeta":1,"alpha":{"b":[1,2.50]},"zeta":2}"#
     );
     assert_eq!(User::default().to_json().to_json(), "{}");
     for not_a_user in ["null", "[]", r#""u""#] {
         assert_eq!(User::from_json(&parse_str(not_a_user).unwrap()), None);
     }
+}
+
+#[test]
+fn reported_user_is_the_user_object_as_sent_without_secrets() {
+    let c = cfg();
+    let fixture = parse_str(fixture!("sso/auth_201.json")).unwrap();
+    let v = c
+        .on_verify_response(&sso(201, fixture!("sso/auth_201.json")))
+        .unwrap();
+    let user = v.user.unwrap();
+    assert_eq!(user, fixture["user"], "the fixture's user object");
+    assert_no_secret_members(&user);
+
+    let body = r#"{"data":{"accessToken":"t","user":{"zeta":1,"authCode":"ac","id":"x","pushToken":"p","profile":{"password":"pw","city":"Bonn"},"countryCode":"DE"}}}"#;
+    let v = c.on_verify_response(&sso(201, body)).unwrap();
+    assert_eq!(v.token.expose(), "t");
+    let user = v.user.unwrap();
+    assert_no_secret_members(&user);
+    assert_eq!(
+        user.to_json(),
+        r#"{"zeta":1,"id":"x","profile":{"city":"Bonn"},"countryCode":"DE"}"#,
+        "found inside `data`, as sent minus secrets"
+    );
+    let v = c
+        .on_verify_response(&typed(201, "text/plain", "a.b.c"))
+        .unwrap();
+    assert_eq!((v.token.expose(), v.user), ("a.b.c", None));
 }
 
 #[test]

@@ -273,7 +273,7 @@ pub struct User {
     pub image_url: Option<String>,
     /// Verification status.
     pub verified: Option<bool>,
-    /// Every other field, as sent (once per name, sorted by name).
+    /// Every other member, as sent (document order).
     pub extra: Map,
 }
 
@@ -289,23 +289,10 @@ const USER_FIELDS: [&str; 6] = [
 
 impl User {
     /// Reads a user object. The known members are lenient (absent, null or of another
-    /// kind is `None`); every other member goes to `extra`, sorted by name, the last
-    /// one winning when a name repeats. `None` when `v` is not an object.
+    /// kind is `None`); every other member goes to `extra`, in document order.
+    /// `None` when `v` is not an object.
     pub fn from_json(v: &Value) -> Option<User> {
-        let members = v.as_object()?;
-        let mut rest: Vec<(&String, &Value)> = members
-            .iter()
-            .filter(|(k, _)| !USER_FIELDS.contains(&k.as_str()))
-            .collect();
-        // A stable sort keeps repeated names in document order: the last one is kept.
-        rest.sort_by(|a, b| a.0.cmp(b.0));
-        let mut extra: Vec<(&String, &Value)> = Vec::with_capacity(rest.len());
-        for (k, val) in rest {
-            match extra.last_mut() {
-                Some(last) if last.0 == k => last.1 = val,
-                _ => extra.push((k, val)),
-            }
-        }
+        let extra = common::other_members(v, &USER_FIELDS)?;
         Some(User {
             id: common::opt_i64(v, "id"),
             email: common::opt_str(v, "email"),
@@ -313,10 +300,7 @@ impl User {
             firstname: common::opt_str(v, "firstname"),
             image_url: common::opt_str(v, "imageUrl"),
             verified: common::opt_bool(v, "verified"),
-            extra: extra
-                .into_iter()
-                .map(|(k, val)| (k.as_str(), val.clone()))
-                .collect(),
+            extra,
         })
     }
 

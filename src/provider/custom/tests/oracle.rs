@@ -117,7 +117,7 @@ mod old {
                     Verb::Delete => Method::Delete,
                 },
                 path: e.path,
-                headers: e.headers,
+                headers: e.headers.into_iter().collect(),
                 body: e.body.map(|b| json::parse_str(&b.to_string()).unwrap()),
             }
         }
@@ -134,7 +134,7 @@ mod old {
                     Form::NationalDigits => PhoneForm::NationalDigits,
                     Form::International => PhoneForm::International,
                 },
-                headers: d.headers,
+                headers: d.headers.into_iter().collect(),
                 request_code: d.request_code.into(),
                 verify: d.verify.into(),
                 sign_up: d.sign_up.map(Into::into),
