@@ -251,15 +251,9 @@ pub fn parse_account_check(resp: &HttpResponse) -> Result<AccountCheck, Error> {
 }
 
 fn is_unknown_user(message: &str) -> bool {
-    contains_any(
-        &message.to_ascii_lowercase(),
-        &["用戶名不存在", "用户名不存在", "does not exist"],
-    )
-}
-
-/// Whether `haystack` contains one of `needles`.
-fn contains_any(haystack: &str, needles: &[&str]) -> bool {
-    needles.iter().any(|n| haystack.contains(n))
+    ["用戶名不存在", "用户名不存在", "does not exist"]
+        .iter()
+        .any(|n| message.to_ascii_lowercase().contains(n))
 }
 
 /// `POST /app/auth/username/info`.
@@ -484,7 +478,7 @@ fn data(resp: &HttpResponse) -> Result<Value, Error> {
 fn known_message(status: u16, message: Option<&str>, retry: Option<u64>) -> Option<Error> {
     let m = message?;
     let lower = m.to_ascii_lowercase();
-    let has = |needles: &[&str]| contains_any(&lower, needles);
+    let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
     let owned = Some(m.to_owned());
     Some(if has(&["已過期", "已过期", "expired"]) {
         Error::CodeExpired

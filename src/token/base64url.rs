@@ -4,54 +4,114 @@
 //! It is strict about everything but padding: only the URL-safe alphabet, no whitespace,
 //! `=` only at the end and only as many as the length calls for, and no stray bits in
 //! the last character (so every byte string has exactly one accepted unpadded encoding).
+//!
+//! `decodeToken` spends much of its time here (issue 7), hence the lookup table, the
+//! output allocated once at its exact size and the plain loop over groups of four.
 
-/// The value of one base64url character, or `None` outside the alphabet.
-fn sextet(c: u8) -> Option<u32> {
-    let v = match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        _ => return None,
-    };
-    Some(u32::from(v))
+/// Marks a byte outside the alphabet in [`SEXTETS`] (bit 7 set; sextets are below 64).
+const INVALID: u8 = 0xFF;
+
+/// The value of every byte as a base64url character, [`INVALID`] outside the alphabet.
+const SEXTETS: [u8; 256] = {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The value of one character: 0..=63, or [`INVALID`].
+#[inline(always)]
+fn sextet(c: u8) -> u32 {
+    // Never `None`: the table has an entry for every byte.
+    u32::from(SEXTETS.get(usize::from(c)).copied().unwrap_or(INVALID))
+}
+
+/// Whether any of these sextets is [`INVALID`].
+#[inline(always)]
+fn any_invalid(or_of_sextets: u32) -> bool {
+    or_of_sextets & 0x80 != 0
+}
+
+/// The characters that carry data (padding removed) and the decoded length; `None` when
+/// the length or the padding cannot be base64url.
+fn layout(text: &str) -> Option<(&[u8], usize)> {
+    let data = strip_padding(text.as_bytes())?;
+    // A single character left over after groups of four carries only 6 bits: never valid.
+    let tail = data.len() % 4;
+    if tail == 1 {
+        return None;
+    }
+    Some((data, data.len() / 4 * 3 + tail.saturating_sub(1)))
+}
+
+/// The 1 or 2 bytes of a last group of 2 or 3 characters; `None` when a character is
+/// outside the alphabet or the bits beyond the last byte are not zero.
+fn last_group(tail: &[u8]) -> Option<[u8; 2]> {
+    match *tail {
+        [a, b] => {
+            let (a, b) = (sextet(a), sextet(b));
+            // 12 bits: one byte and four bits that must be zero.
+            if any_invalid(a | b) || b & 0b1111 != 0 {
+                return None;
+            }
+            Some([((a << 2) | (b >> 4)) as u8, 0])
+        }
+        [a, b, c] => {
+            let (a, b, c) = (sextet(a), sextet(b), sextet(c));
+            // 18 bits: two bytes and two bits that must be zero.
+            if any_invalid(a | b | c) || c & 0b11 != 0 {
+                return None;
+            }
+            let acc = (a << 12) | (b << 6) | c;
+            Some([(acc >> 10) as u8, (acc >> 2) as u8])
+        }
+        _ => None,
+    }
 }
 
 /// Decodes base64url text; `None` when it is not valid base64url.
 pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    let data = strip_padding(bytes)?;
-    // A single character left over after groups of four carries only 6 bits: never valid.
-    if data.len() % 4 == 1 {
-        return None;
+    let (data, len) = layout(text)?;
+    let mut out = vec![0u8; len];
+    let (mut i, mut o) = (0, 0);
+    while let (Some(&[a, b, c, d]), Some([x, y, z])) =
+        (data.get(i..i + 4), out.get_mut(o..o + 3))
+    {
+        let (a, b, c, d) = (sextet(a), sextet(b), sextet(c), sextet(d));
+        if any_invalid(a | b | c | d) {
+            return None;
+        }
+        let acc = (a << 18) | (b << 12) | (c << 6) | d;
+        (*x, *y, *z) = ((acc >> 16) as u8, (acc >> 8) as u8, acc as u8);
+        i += 4;
+        o += 3;
     }
-    let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
-    for chunk in data.chunks(4) {
-        let mut acc: u32 = 0;
-        for &c in chunk {
-            acc = (acc << 6) | sextet(c)?;
-        }
-        match chunk.len() {
-            4 => out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]),
-            3 => {
-                // 18 bits: two bytes and two bits that must be zero.
-                if acc & 0b11 != 0 {
-                    return None;
-                }
-                out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]);
-            }
-            2 => {
-                // 12 bits: one byte and four bits that must be zero.
-                if acc & 0b1111 != 0 {
-                    return None;
-                }
-                out.push((acc >> 4) as u8);
-            }
-            _ => return None,
-        }
+    let rest = data.get(i..)?;
+    if !rest.is_empty() {
+        let bytes = last_group(rest)?;
+        let dst = out.get_mut(o..)?;
+        dst.copy_from_slice(bytes.get(..dst.len())?);
     }
     Some(out)
+}
+
+/// Whether `text` is base64url that [`decode`] accepts, without decoding it.
+pub(crate) fn is_valid(text: &str) -> bool {
+    let Some((data, _)) = layout(text) else {
+        return false;
+    };
+    let Some((groups, rest)) = data.split_at_checked(data.len() / 4 * 4) else {
+        return false;
+    };
+    let mut seen = 0;
+    for &c in groups {
+        seen |= sextet(c);
+    }
+    !any_invalid(seen) && (rest.is_empty() || last_group(rest).is_some())
 }
 
 /// The text without its `=` padding, if the padding is well-formed (none, or exactly

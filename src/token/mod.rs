@@ -17,10 +17,11 @@
 //! token arrived: `expires_at = received_at + (exp - iat)`. Only a token without `iat`
 //! falls back to trusting `exp` on the local clock.
 
-mod base64url;
+pub(crate) mod base64url;
 mod expiry;
 #[cfg(test)]
 mod tests;
+mod texts;
 #[cfg(feature = "verify")]
 pub mod verify;
 
@@ -32,6 +33,7 @@ use crate::secret::Secret;
 
 pub(crate) use expiry::stored_u64;
 pub use expiry::{Expiry, SessionToken};
+pub use texts::DecodedTexts;
 
 /// Why a string is not a decodable (or, with `verify`, not a valid) JWT.
 ///
@@ -171,12 +173,12 @@ impl Claims {
     /// Typed view of a claims object.
     fn from_map(all: Map) -> Result<Claims, TokenError> {
         Ok(Claims {
-            exp: numeric_date(&all, "exp")?,
-            iat: numeric_date(&all, "iat")?,
-            nbf: numeric_date(&all, "nbf")?,
+            exp: numeric_date(all.get("exp"), "exp")?,
+            iat: numeric_date(all.get("iat"), "iat")?,
+            nbf: numeric_date(all.get("nbf"), "nbf")?,
             sub: string_member(&all, "sub").map_err(|name| TokenError::InvalidClaim { name })?,
             iss: string_member(&all, "iss").map_err(|name| TokenError::InvalidClaim { name })?,
-            aud: audience(&all)?,
+            aud: audience(all.get("aud"))?,
             all,
         })
     }
@@ -238,7 +240,7 @@ impl Token {
             Value::Object(map) => Claims::from_map(map)?,
             _ => return Err(TokenError::ClaimsNotObject),
         };
-        if base64url::decode(sig).is_none() {
+        if !base64url::is_valid(sig) {
             return Err(TokenError::BadBase64 { part: 3 });
         }
         Ok(Token {
@@ -354,9 +356,9 @@ fn string_member(map: &Map, name: &'static str) -> Result<Option<String>, &'stat
     }
 }
 
-/// An optional NumericDate in whole seconds (fractions rounded down).
-fn numeric_date(map: &Map, name: &'static str) -> Result<Option<u64>, TokenError> {
-    let Some(value) = map.get(name) else {
+/// An optional NumericDate (the claim `name`) in whole seconds (fractions rounded down).
+fn numeric_date(value: Option<&Value>, name: &'static str) -> Result<Option<u64>, TokenError> {
+    let Some(value) = value else {
         return Ok(None);
     };
     let invalid = TokenError::InvalidClaim { name };
@@ -380,9 +382,10 @@ fn numeric_date(map: &Map, name: &'static str) -> Result<Option<u64>, TokenError
     }
 }
 
-fn audience(map: &Map) -> Result<Vec<String>, TokenError> {
+/// The `aud` claim: absent, a string or an array of strings.
+fn audience(value: Option<&Value>) -> Result<Vec<String>, TokenError> {
     let invalid = TokenError::InvalidClaim { name: "aud" };
-    match map.get("aud") {
+    match value {
         None => Ok(Vec::new()),
         Some(Value::String(s)) => Ok(vec![s.clone()]),
         Some(Value::Array(items)) => items

@@ -150,7 +150,11 @@ pub(super) async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> Js
     match call {
         Call::AccountCheck => {
             let login_id = string(a, "loginId")?;
-            let resp = send(inner, arita::build_account_check(&cfg, &LoginIdInput { login_id })).await?;
+            let resp = send(
+                inner,
+                arita::build_account_check(&cfg, &LoginIdInput { login_id }),
+            )
+            .await?;
             let check = arita::parse_account_check(&resp).map_err(|e| js_err(&e))?;
             Ok(js::to_js(&check.to_json()))
         }
@@ -161,7 +165,9 @@ pub(super) async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> Js
         }
         Call::Info => {
             let token = user_token(inner).await?;
-            contact(arita::parse_info(&send(inner, arita::build_info(&cfg, &token)).await?))
+            contact(arita::parse_info(
+                &send(inner, arita::build_info(&cfg, &token)).await?,
+            ))
         }
         Call::Login => {
             inner.ready().await;

@@ -121,6 +121,8 @@ pub struct Inner {
     pub gizo: Option<gizo::Config>,
     pub arita: Option<arita::Config>,
     pub sso: Option<sso::Config>,
+    /// Arita's forgotten-password flow, between its steps.
+    pub reset: RefCell<Option<super::arita::Reset>>,
     /// Resolves once the stored session was restored.
     pub ready: RefCell<Option<js_sys::Promise>>,
     /// What storage holds, as far as this client knows (to skip needless writes).
@@ -173,6 +175,7 @@ impl Inner {
             gizo,
             arita,
             sso,
+            reset: RefCell::new(None),
             ready: RefCell::new(None),
             written: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),

@@ -44,16 +44,10 @@ pub enum Op {
     GizoAccessToken(JsValue, JsValue),
     /// `gizoClientToken(adminToken, userId)`.
     GizoClientToken(JsValue, JsValue),
-    /// `aritaAccountCheck(loginId)`.
-    AritaAccountCheck(JsValue),
-    /// `aritaSetPassword(password)`.
-    AritaSetPassword(JsValue),
-    /// `aritaUpdateDeviceToken(deviceToken)`.
-    AritaUpdateDeviceToken(JsValue),
-    /// `ssoUserStatus(numbers)`.
-    SsoUserStatus(JsValue),
-    /// `ssoGetUser()`.
-    SsoGetUser,
+    /// One of Arita's extra calls, with its JS arguments.
+    Arita(arita::Call, JsValue, JsValue),
+    /// One of SSO's extra calls, with its JS arguments.
+    Sso(sso::Call, JsValue, JsValue),
     /// The part of [`Inner::guarded`] that holds the cross-tab lock.
     Locked(Work, Slot),
     /// Call the listeners with the queued events.
@@ -128,11 +122,8 @@ pub async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
         Op::Fetch(url, init) => return fetch(inner, &url, &init).await,
         Op::GizoAccessToken(id, secret) => return admin::access_token(inner, id, secret).await,
         Op::GizoClientToken(admin, user) => return admin::client_token(inner, admin, user).await,
-        Op::AritaAccountCheck(login_id) => return arita::account_check(inner, login_id).await,
-        Op::AritaSetPassword(password) => return arita::set_password(inner, password).await,
-        Op::AritaUpdateDeviceToken(t) => return arita::update_device_token(inner, t).await,
-        Op::SsoUserStatus(numbers) => return sso::user_status(inner, numbers).await,
-        Op::SsoGetUser => return sso::get_user(inner).await,
+        Op::Arita(call, a, b) => return arita::run(inner, call, a, b).await,
+        Op::Sso(call, a, b) => return sso::run(inner, call, a, b).await,
         Op::Locked(work, out) => inner.locked(work, out).await,
         Op::Flush => inner.flush(),
         Op::InitialSession(id, listener) => {

@@ -54,6 +54,18 @@ export interface AccountCheck {
   setPassword: boolean | null;
 }
 
+/** What `aritaUsernameInfo` (blurred) and `aritaInfo` resolve to; null where not linked. */
+export interface AritaContact {
+  email: string | null;
+  phone: string | null;
+}
+
+/** What `ssoEmailStatus` resolves to (null where the backend sent nothing). */
+export interface SsoEmailStatus {
+  email: string | null;
+  status: 'confirmed' | 'pending' | 'none' | (string & {}) | null;
+}
+
 /** One row of `ssoUserStatus`. */
 export interface SsoUserStatus {
   user: string;
@@ -134,6 +146,15 @@ export interface AuthClientOptions {
   appToken?: string | (() => string | Promise<string>);
   /** Monetha: the device id. */
   deviceId?: string;
+  /** Arita: this device's push token, sent with `aritaLogin` (required there). */
+  deviceToken?: string;
+  /** SSO: the API provider's credentials for `auth`, `code`, `user` and `email`
+   * (server-only: a provider secret never belongs in a browser). */
+  credentials?: { type: 'bearer'; token: string } | { type: 'basic'; username: string; password: string };
+  /** SSO: sent with `auth` (terms, privacy policy accepted; push token). */
+  agb?: boolean;
+  dataprotection?: boolean;
+  pushToken?: string;
   /** Default `{ strategy: 'reverify' }`. */
   refresh?: RefreshOption;
   /** Refresh this many seconds before expiry; default 60. */
