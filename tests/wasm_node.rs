@@ -457,9 +457,236 @@ async fn sso_extra_endpoints() {
     );
     expect_code(
         auth.sso_user_status("+491705550112".into()),
-        "invalid_config",
+        "invalid_input",
     )
     .await;
+
+    // `POST user`: the user an auth code (from `auth`, asked for here by hand) belongs to.
+    let sms = format!(r#"{{"telephone":"{phone}"}}"#);
+    wait(post_json(&emulator_url("/sso/sms"), &sms))
+        .await
+        .expect("sms");
+    let auth_body = format!(r#"{{"telephone":"{phone}","code":"{CODE}"}}"#);
+    let out = wait(post_json(&emulator_url("/sso/auth"), &auth_body))
+        .await
+        .expect("auth");
+    let created = wait(auth.sso_create_user(phone.into(), get(&out, "authCode")))
+        .await
+        .expect("create user");
+    assert_eq!(get(&created, "id").as_f64(), get(&user, "id").as_f64());
+    let info = expect_code(
+        auth.sso_create_user(phone.into(), "not-a-code".into()),
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(get(&info, "status").as_f64(), Some(422.0));
+
+    // The e-mail calls: change the address (opt-in mail), its state, the opt-in.
+    let email = format!("wasm-{}@example.test", js_sys::Date::now());
+    let status = wait(auth.sso_email_status(email.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .expect("email status");
+    assert_eq!(get_str(&status, "status"), "none");
+    wait(auth.sso_email(email.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .expect("email");
+    let status = wait(auth.sso_email_status(email.as_str().into(), phone.into()))
+        .await
+        .expect("email status");
+    assert_eq!(get_str(&status, "email"), email);
+    assert_eq!(get_str(&status, "status"), "pending");
+    let mail = Array::from(
+        &wait(get_json(&emulator_url("/__emulator/mail")))
+            .await
+            .expect("mail"),
+    );
+    let sent = mail
+        .iter()
+        .find(|m| get_str(m, "to") == email)
+        .expect("an opt-in mail");
+    expect_code(
+        auth.sso_email_optin("wrong-code".into()),
+        "validation_failed",
+    )
+    .await;
+    wait(auth.sso_email_optin(get(&sent, "optinCode")))
+        .await
+        .expect("opt-in");
+    let status = wait(auth.sso_email_status(email.as_str().into(), JsValue::UNDEFINED))
+        .await
+        .expect("email status");
+    assert_eq!(get_str(&status, "status"), "confirmed");
+    let info = expect_code(
+        auth.sso_email(email.as_str().into(), "+491705550101".into()),
+        "forbidden",
+    )
+    .await;
+    assert_eq!(get(&info, "status").as_f64(), Some(403.0));
+
     wait(auth.sign_out()).await.expect("signOut");
     expect_code(auth.sso_get_user(), "not_signed_in").await;
+    expect_code(
+        auth.sso_email(email.as_str().into(), JsValue::UNDEFINED),
+        "not_signed_in",
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn arita_password_login_logout_and_reset() {
+    let phone = "+491705550102";
+    let mut o = emulator_options("arita", &"memory".into());
+    set(&o, "deviceToken", &"push-token-2".into());
+    let (auth, _) = sign_in(o, phone).await;
+    wait(auth.arita_set_password("first-Passw0rd".into()))
+        .await
+        .expect("password set");
+    let info = wait(auth.arita_info()).await.expect("info");
+    assert!(get_str(&info, "phone").ends_with("1705550102"));
+    let old = wait(auth.get_token())
+        .await
+        .expect("token")
+        .as_string()
+        .expect("a string");
+    // signOut revokes the token on the server (`DELETE /app/auth/logout`).
+    wait(auth.sign_out()).await.expect("signOut");
+    let status = wait(bearer_status(&emulator_url("/app/auth/info"), &old))
+        .await
+        .expect("status");
+    assert_eq!(status.as_f64(), Some(401.0), "the old token is revoked");
+    expect_code(auth.arita_info(), "not_signed_in").await;
+
+    // A password login is a sign-in: SIGNED_IN, stored, `phone` in E.164.
+    let storage = memory_adapter();
+    o = emulator_options("arita", &storage);
+    set(&o, "deviceToken", &"push-token-2".into());
+    let b = AuthClient::new(o).expect("options");
+    let listener = recorder();
+    let _off = b.on_auth_state_change(listener.clone());
+    let info = expect_code(
+        b.arita_login(phone.into(), "wrong-Passw0rd".into()),
+        "server",
+    )
+    .await;
+    assert_eq!(get(&info, "status").as_f64(), Some(200.0));
+    let session = wait(b.arita_login("+49 170 5550102".into(), "first-Passw0rd".into()))
+        .await
+        .expect("password login");
+    assert_eq!(get_str(&session, "phone"), phone);
+    assert_eq!(get_str(&session, "provider"), "arita");
+    assert_eq!(js_sys::Map::from(get(&storage, "map")).size(), 1, "stored");
+    sleep(20.0).await;
+    let events = Array::from(&get(&listener, "events"));
+    assert!(events
+        .iter()
+        .any(|e| e.as_string().as_deref() == Some("SIGNED_IN")));
+    let token = wait(b.get_token()).await.expect("token");
+    assert_eq!(token.as_string(), Some(get_str(&session, "token")));
+
+    // The username lookup gives the blurred contact.
+    let users = Array::from(
+        &wait(get_json(&emulator_url("/__emulator/users")))
+            .await
+            .expect("users"),
+    );
+    let me = users
+        .iter()
+        .find(|u| get_str(u, "provider") == "arita" && get_str(u, "e164") == phone)
+        .expect("the user");
+    let blurred = wait(b.arita_username_info(get(&me, "username")))
+        .await
+        .expect("username info");
+    assert_eq!(get_str(&blurred, "phone"), "******02");
+
+    // Forgotten password: code, verify, new password; then a login with it.
+    expect_code(
+        b.arita_reset_password("new-Passw0rd".into()),
+        "invalid_state",
+    )
+    .await;
+    expect_code(b.arita_verify_forgot_password(CODE.into()), "invalid_state").await;
+    wait(b.arita_forgot_password(phone.into()))
+        .await
+        .expect("reset code sent");
+    expect_code(b.arita_verify_forgot_password("12".into()), "invalid_code").await;
+    expect_code(
+        b.arita_verify_forgot_password("111111".into()),
+        "invalid_code",
+    )
+    .await;
+    expect_code(
+        b.arita_reset_password("new-Passw0rd".into()),
+        "invalid_state",
+    )
+    .await;
+    wait(b.arita_verify_forgot_password(CODE.into()))
+        .await
+        .expect("reset code accepted");
+    expect_code(b.arita_reset_password("weak".into()), "invalid_input").await;
+    wait(b.arita_reset_password("new-Passw0rd".into()))
+        .await
+        .expect("password reset");
+    expect_code(
+        b.arita_reset_password("new-Passw0rd".into()),
+        "invalid_state",
+    )
+    .await;
+    wait(b.sign_out()).await.expect("signOut");
+    expect_code(
+        b.arita_login(phone.into(), "first-Passw0rd".into()),
+        "server",
+    )
+    .await;
+    let again = wait(b.arita_login(phone.into(), "new-Passw0rd".into()))
+        .await
+        .expect("login with the new password");
+    assert_eq!(get_str(&again, "phone"), phone);
+
+    // Without a device token a password login is refused before any request.
+    let c = AuthClient::new(emulator_options("arita", &"memory".into())).expect("options");
+    expect_code(
+        c.arita_login(phone.into(), "new-Passw0rd".into()),
+        "invalid_input",
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn token_expiring_reaches_listeners() {
+    // Reverify cannot renew a token: when it is due (half-way through a 4 s life, the
+    // 60 s margin being capped), listeners hear TOKEN_EXPIRING with the session.
+    let routes = obj("{}");
+    set(
+        &routes,
+        "/sso/sms",
+        &Array::of2(&201.into(), &"{}".into()).into(),
+    );
+    let body = format!(r#"{{"token":"{}"}}"#, make_jwt(4.0, "u1"));
+    set(
+        &routes,
+        "/sso/auth",
+        &Array::of2(&201.into(), &body.into()).into(),
+    );
+    let o = obj(
+        r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":true,"refresh":{"strategy":"reverify"}}"#,
+    );
+    set(&o, "fetch", &fake_fetch(&routes).into());
+    let (auth, session) = sign_in(o, "+491705550106").await;
+    let listener = recorder();
+    let _off = auth.on_auth_state_change(listener.clone());
+    let expiring = || {
+        Array::from(&get(&listener, "events"))
+            .iter()
+            .position(|e| e.as_string().as_deref() == Some("TOKEN_EXPIRING"))
+    };
+    for _ in 0..30 {
+        if expiring().is_some() {
+            break;
+        }
+        sleep(200.0).await;
+    }
+    auth.stop_auto_refresh();
+    let at = expiring().expect("TOKEN_EXPIRING before expiry");
+    let s = Array::from(&get(&listener, "sessions")).get(at as u32);
+    assert_eq!(get_str(&s, "token"), get_str(&session, "token"));
 }

@@ -58,6 +58,15 @@ export async function postJson(url, body) {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return r.json();
 }
+export async function getJson(url) {
+  const r = await fetch(url);
+  return r.json();
+}
+// The HTTP status of a GET with `token` as bearer.
+export async function bearerStatus(url, token) {
+  const r = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  return r.status;
+}
 export function recorder() {
   const f = (event, session) => { f.events.push(event); f.sessions.push(session); };
   f.events = [];
@@ -82,6 +91,10 @@ extern "C" {
     pub fn counter(result: &Function) -> Function;
     #[wasm_bindgen(js_name = postJson)]
     pub fn post_json(url: &str, body: &str) -> Promise;
+    #[wasm_bindgen(js_name = getJson)]
+    pub fn get_json(url: &str) -> Promise;
+    #[wasm_bindgen(js_name = bearerStatus)]
+    pub fn bearer_status(url: &str, token: &str) -> Promise;
     pub fn recorder() -> Function;
     #[wasm_bindgen(js_name = errorInfo)]
     pub fn error_info(e: &JsValue) -> JsValue;
@@ -95,6 +108,13 @@ pub fn emulator() -> &'static str {
         Some(url) => url,
         None => panic!("PHONE_AUTH_EMULATOR is not set: run these tests with `cargo xtask test`"),
     }
+}
+
+/// `emulator()` followed by `path`.
+pub fn emulator_url(path: &str) -> String {
+    let mut url = emulator().to_owned();
+    url.push_str(path);
+    url
 }
 
 /// The code every test number accepts (see xtask/src/pkg/tests.rs).

@@ -187,7 +187,7 @@ fn is_viable(s: &str) -> bool {
         }
     }
     let body = s.strip_prefix(is_plus).unwrap_or(s);
-    let tail = Tail::of(body).filter(|_| may_have_extension(body));
+    let tail = may_have_extension(body).then(|| Tail::of(body)).flatten();
     let mut digits = 0;
     for (i, c) in body.char_indices() {
         if digits >= 3 && tail.is_some_and(|t| t.extension_at(body, i)) {
@@ -212,8 +212,9 @@ fn is_viable_start(s: &str) -> bool {
 }
 
 fn split_extension(number: Cow<'_, str>) -> Extracted<'_> {
-    let found = Tail::of(&number)
-        .filter(|_| may_have_extension(&number))
+    let found = may_have_extension(&number)
+        .then(|| Tail::of(&number))
+        .flatten()
         .and_then(|tail| {
             let at = number
                 .char_indices()

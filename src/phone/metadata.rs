@@ -11,22 +11,28 @@
 use std::sync::OnceLock;
 
 use super::data::{CALLING_CODES, REGIONS};
-use super::pattern::matches_entirely;
+use super::pattern::{self, Jump, PrefixMatch};
 
 /// One region's (or non-geographic entity's) numbering plan.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Plan {
+    /// The record's index in `REGIONS` (for its [`Jump`] table).
+    record: usize,
     pub id: &'static str,
     pub calling_code: u16,
     pub idd: &'static str,
     pub pattern: &'static str,
-    lengths: &'static str,
+    /// The possible national lengths as bits (`1 << 7 | 1 << 9` for `7,9`).
+    lengths: u32,
     pub national_prefix: &'static str,
     prefix_for_parsing: &'static str,
     pub transform: &'static str,
     pub leading_digits: &'static str,
     types: &'static str,
 }
+
+/// A number type's pattern and possible lengths (as [`Plan`]'s `lengths`).
+type NumberType = (&'static str, u32);
 
 /// What a national number's length says (libphonenumber's `checkNumberLength`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,15 +44,16 @@ pub(crate) enum Length {
 }
 
 impl Plan {
-    fn from_record(r: &'static str) -> Option<Plan> {
+    fn from_record(record: usize, r: &'static str) -> Option<Plan> {
         let mut f = r.splitn(10, ' ');
         let mut next = || f.next().unwrap_or("");
         Some(Plan {
+            record,
             id: next(),
             calling_code: next().parse().ok()?,
             idd: next(),
             pattern: next(),
-            lengths: next(),
+            lengths: lengths_mask(next()),
             national_prefix: next(),
             prefix_for_parsing: next(),
             transform: next(),
@@ -82,7 +89,31 @@ impl Plan {
 
     /// Whether `national` matches the national number pattern.
     pub fn matches_pattern(&self, national: &[u8]) -> bool {
-        matches_entirely(self.pattern, national)
+        self.full_match(self.pattern, national)
+    }
+
+    /// Whether `pattern`, one of this plan's fields, matches all of `input`.
+    pub fn full_match(&self, pattern: &str, input: &[u8]) -> bool {
+        pattern::matches_entirely(pattern, self.jumps(pattern), input)
+    }
+
+    /// `pattern`'s (one of this plan's fields) match at the start of `input`.
+    pub fn prefix_match(&self, pattern: &str, input: &[u8]) -> Option<PrefixMatch> {
+        pattern::match_prefix(pattern, self.jumps(pattern), input)
+    }
+
+    /// The record's [`Jump`] table from `field` on (computed on first use; empty when
+    /// `field` is not part of the record, and the matcher then computes its own).
+    fn jumps(&self, field: &str) -> &'static [Jump] {
+        let Some((record, table)) = REGIONS
+            .get(self.record)
+            .zip(tables().jumps.get(self.record))
+        else {
+            return &[];
+        };
+        let at = (field.as_ptr() as usize).wrapping_sub(record.as_ptr() as usize);
+        let table = table.get_or_init(|| pattern::jumps(record.as_bytes()));
+        table.get(at..).unwrap_or_default()
     }
 
     /// libphonenumber's `checkNumberLength` against the possible lengths.
@@ -94,37 +125,59 @@ impl Plan {
     /// libphonenumber calls a valid number. Only answers for plans whose type patterns
     /// the table keeps ([`Plan::has_types`]).
     pub fn matches_some_type(&self, national: &[u8]) -> bool {
+        let bit = length_bit(national.len());
+        let types = tables()
+            .types
+            .get(self.record)
+            .map_or(&[][..], Vec::as_slice);
         self.matches_pattern(national)
-            && self.types.split(' ').any(|t| {
-                let (pattern, lengths) = t.split_once(';').unwrap_or((t, self.lengths));
-                !pattern.is_empty()
-                    && lengths.split(',').any(|l| l.parse() == Ok(national.len()))
-                    && matches_entirely(pattern, national)
+            && types
+                .iter()
+                .any(|&(pattern, lengths)| lengths & bit != 0 && self.full_match(pattern, national))
+    }
+
+    /// The type patterns of the record, with their lengths (the plan's when the type
+    /// has none of its own).
+    fn number_types(&self) -> Vec<NumberType> {
+        let types = self.types.split(' ').filter(|t| !t.is_empty());
+        types
+            .map(|t| match t.split_once(';') {
+                Some((pattern, lengths)) => (pattern, lengths_mask(lengths)),
+                None => (t, self.lengths),
             })
+            .collect()
     }
 }
 
-/// `lengths` is a sorted `7,9,10` list.
-fn check_length(lengths: &str, len: usize) -> Length {
-    let mut all = lengths.split(',').filter_map(|l| l.parse::<usize>().ok());
-    let Some(min) = all.next() else {
-        return Length::Possible;
-    };
-    if len == min {
+/// `7,9,10` as bits ([`Plan`]'s `lengths`).
+fn lengths_mask(list: &str) -> u32 {
+    list.split(',')
+        .filter_map(|l| l.parse::<usize>().ok())
+        .fold(0, |mask, l| mask | length_bit(l))
+}
+
+/// The bit of a length in a lengths mask (none for lengths past 31).
+fn length_bit(len: usize) -> u32 {
+    u32::try_from(len)
+        .ok()
+        .and_then(|l| 1u32.checked_shl(l))
+        .unwrap_or(0)
+}
+
+/// libphonenumber's `checkNumberLength`: `lengths` is a mask of the possible lengths
+/// (none: every length is possible).
+fn check_length(lengths: u32, len: usize) -> Length {
+    if lengths == 0 {
         return Length::Possible;
     }
+    let min = lengths.trailing_zeros() as usize;
+    let max = 31 - lengths.leading_zeros() as usize;
     if len < min {
-        return Length::TooShort;
-    }
-    let mut max = min;
-    for l in all {
-        if l == len {
-            return Length::Possible;
-        }
-        max = l;
-    }
-    if len > max {
+        Length::TooShort
+    } else if len > max {
         Length::TooLong
+    } else if lengths & length_bit(len) != 0 {
+        Length::Possible
     } else {
         Length::Invalid
     }
@@ -136,6 +189,10 @@ struct Tables {
     plans: Vec<Plan>,
     /// Every calling code (sorted, like `CALLING_CODES`) with its plans, main first.
     by_code: Vec<(u16, Vec<Plan>)>,
+    /// Each record's number types (empty for most), by `REGIONS` index.
+    types: Vec<Vec<NumberType>>,
+    /// Each record's [`Jump`] table, by `REGIONS` index, made on first use.
+    jumps: Vec<OnceLock<Vec<Jump>>>,
 }
 
 fn tables() -> &'static Tables {
@@ -143,7 +200,8 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         let plans: Vec<Plan> = REGIONS
             .iter()
-            .filter_map(|r| Plan::from_record(r))
+            .enumerate()
+            .filter_map(|(i, r)| Plan::from_record(i, r))
             .collect();
         let by_code = CALLING_CODES
             .iter()
@@ -152,13 +210,35 @@ fn tables() -> &'static Tables {
                 (cc, of_code.collect())
             })
             .collect();
-        Tables { plans, by_code }
+        let jumps = REGIONS.iter().map(|_| OnceLock::new()).collect();
+        let mut types: Vec<Vec<NumberType>> = REGIONS.iter().map(|_| Vec::new()).collect();
+        for plan in &plans {
+            if let Some(slot) = types.get_mut(plan.record) {
+                *slot = plan.number_types();
+            }
+        }
+        Tables {
+            plans,
+            types,
+            by_code,
+            jumps,
+        }
     })
 }
 
 fn find_plan(plans: &[Plan], id: &str) -> Option<Plan> {
-    let i = plans.binary_search_by(|p| p.id.cmp(id)).ok()?;
-    plans.get(i).copied()
+    let i = plans
+        .binary_search_by_key(&id_key(id), |p| id_key(p.id))
+        .ok()?;
+    plans.get(i).copied().filter(|p| p.id == id)
+}
+
+/// The first three bytes of an id (ids have two or three) as a number that sorts like
+/// the id, so the binary search compares integers rather than strings.
+fn id_key(id: &str) -> u32 {
+    let b = id.as_bytes();
+    let at = |i: usize| u32::from(b.get(i).copied().unwrap_or(0));
+    at(0) << 16 | at(1) << 8 | at(2)
 }
 
 /// The plans of a calling code, main first.
@@ -190,7 +270,7 @@ pub(crate) fn region_for(cc: u16, national: &[u8]) -> Option<Plan> {
         if plan.leading_digits.is_empty() {
             plan.matches_some_type(national)
         } else {
-            super::pattern::match_prefix(plan.leading_digits, national).is_some()
+            plan.prefix_match(plan.leading_digits, national).is_some()
         }
     })
 }
@@ -209,11 +289,14 @@ mod tests {
 
     #[test]
     fn lengths_are_checked_like_libphonenumber() {
-        assert_eq!(check_length("7,9,10", 7), Length::Possible);
-        assert_eq!(check_length("7,9,10", 6), Length::TooShort);
-        assert_eq!(check_length("7,9,10", 8), Length::Invalid);
-        assert_eq!(check_length("7,9,10", 10), Length::Possible);
-        assert_eq!(check_length("7,9,10", 11), Length::TooLong);
+        let lengths = lengths_mask("7,9,10");
+        assert_eq!(check_length(lengths, 7), Length::Possible);
+        assert_eq!(check_length(lengths, 6), Length::TooShort);
+        assert_eq!(check_length(lengths, 8), Length::Invalid);
+        assert_eq!(check_length(lengths, 10), Length::Possible);
+        assert_eq!(check_length(lengths, 11), Length::TooLong);
+        assert_eq!(check_length(lengths, 40), Length::TooLong);
+        assert_eq!(check_length(0, 3), Length::Possible);
     }
 
     #[test]

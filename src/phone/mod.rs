@@ -196,6 +196,9 @@ pub fn regions() -> impl Iterator<Item = &'static str> {
 
 /// GIZO's wire form `+49_1747707607`: `("49", "1747707607")`.
 fn gizo_parts(input: &str) -> Option<(&str, &str)> {
+    if !input.as_bytes().contains(&b'_') {
+        return None;
+    }
     let (code, rest) = input.trim().strip_prefix('+')?.split_once('_')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     (digits(code) && code.len() <= 3 && digits(rest)).then_some((code, rest))

@@ -5,7 +5,6 @@
 use std::borrow::Cow;
 
 use super::metadata::{region_for, Length, Plan};
-use super::pattern::match_prefix;
 use super::PhoneError;
 
 /// National numbers are at least this long…
@@ -114,7 +113,7 @@ fn strip_idd<'a>(number: &'a [u8], plan: &Plan) -> Option<&'a [u8]> {
     if plan.idd.is_empty() {
         return None;
     }
-    let m = match_prefix(plan.idd, number)?;
+    let m = plan.prefix_match(plan.idd, number)?;
     let rest = number.get(m.len..)?;
     (m.len > 0 && !rest.is_empty() && rest.first() != Some(&b'0')).then_some(rest)
 }
@@ -125,11 +124,12 @@ fn own_code_without_plus<'a>(number: &'a [u8], plan: &Plan) -> Option<Split<'a>>
     let mut buf = itoa(plan.calling_code);
     let code = buf.digits();
     let shorter = number.strip_prefix(code)?;
-    let short_national = national_number(shorter, plan);
     let full_national = national_number(number, plan);
-    let fits = !plan.matches_pattern(&full_national) && plan.matches_pattern(&short_national);
-    (fits || plan.check_length(&full_national) == Length::TooLong)
-        .then_some(Split::Code(plan.calling_code, shorter))
+    let fits = plan.check_length(&full_national) == Length::TooLong || {
+        let short_national = national_number(shorter, plan);
+        plan.matches_pattern(&short_national) && !plan.matches_pattern(&full_national)
+    };
+    fits.then_some(Split::Code(plan.calling_code, shorter))
 }
 
 /// The national significant number: `number` without its national (trunk) prefix or
@@ -147,7 +147,7 @@ fn national_and_region<'a>(number: &'a [u8], plan: &Plan) -> (Cow<'a, [u8]>, Opt
     if *stripped == *number {
         return (Cow::Borrowed(number), None);
     }
-    if plan.matches_pattern(number) && !plan.matches_pattern(&stripped) {
+    if !plan.matches_pattern(&stripped) && plan.matches_pattern(number) {
         return (Cow::Borrowed(number), None);
     }
     let region = region_for(plan.calling_code, &stripped);
@@ -163,7 +163,7 @@ fn strip_national_prefix<'a>(number: &'a [u8], plan: &Plan) -> Cow<'a, [u8]> {
     if number.is_empty() || pattern.is_empty() {
         return Cow::Borrowed(number);
     }
-    let Some(m) = match_prefix(pattern, number) else {
+    let Some(m) = plan.prefix_match(pattern, number) else {
         return Cow::Borrowed(number);
     };
     let rest = number.get(m.len..).unwrap_or_default();

@@ -2,11 +2,14 @@
 //! metadata uses: digits, `\d`, digit classes (`[2-9]`), `(…)` and `(?:…)` groups,
 //! `|`, the greedy quantifiers `?`, `{n}`, `{n,}`, `{n,m}`, and the end anchor `$`.
 //!
-//! It interprets the pattern text directly (no compilation, no allocation) with
-//! JavaScript's semantics — ordered alternatives, greedy quantifiers, backtracking —
-//! so prefix matches and captured groups come out exactly as libphonenumber-js's.
-//! The generator (`cargo xtask gen-phone`) rejects metadata outside the subset; on
-//! anything else this matcher fails to match rather than panicking.
+//! It interprets the pattern text directly with JavaScript's semantics — ordered
+//! alternatives, greedy quantifiers, backtracking — so prefix matches and captured
+//! groups come out exactly as libphonenumber-js's. The only precomputation is a
+//! [`Jump`] table per pattern (where each group, class and alternative ends), so that
+//! skipping a failed alternative of a long pattern costs one step instead of a scan;
+//! `metadata` keeps one per record. The generator (`cargo xtask gen-phone`) rejects
+//! metadata outside the subset; on anything else this matcher fails to match rather
+//! than panicking.
 
 use core::cell::Cell;
 
@@ -16,33 +19,121 @@ const MAX_GROUPS: usize = 4;
 const UNSET: (u8, u8) = (u8::MAX, u8::MAX);
 /// Largest repetition count honoured for `{n,}`.
 const UNBOUNDED: u16 = u16::MAX;
-/// Slots of the cache of group ends (backtracking asks for the same groups again).
-const GROUP_ENDS: usize = 32;
 
-/// `pattern` matches all of `input`.
-pub(crate) fn matches_entirely(pattern: &str, input: &[u8]) -> bool {
-    let m = Matcher::new(pattern, input);
-    m.alts(0, 0, &mut |end| end == input.len())
+/// For the byte at index `i` of a pattern, as distances forward from `i`: where the
+/// group (`(`) or class (`[`) starting there ends (just past it), and where the
+/// alternative starting there ends (its `|`, `)` or the pattern's end).
+pub(crate) type Jump = (u16, u16);
+
+/// The [`Jump`] table of `text` (one entry per byte, and one for its end). A space or
+/// `;` ends a pattern, so one table serves every pattern of a metadata record, each
+/// through the sub-slice starting at its first byte.
+pub(crate) fn jumps(text: &[u8]) -> Vec<Jump> {
+    let mut t = vec![(1u16, 0u16); text.len() + 1];
+    let mut set = |at: usize, end: usize, which: bool| {
+        let d = u16::try_from(end.saturating_sub(at)).unwrap_or(u16::MAX);
+        if let Some(j) = t.get_mut(at) {
+            if which {
+                j.1 = d;
+            } else {
+                j.0 = d.max(1);
+            }
+        }
+    };
+    // Open groups: (index of `(`, start of its current alternative); the pattern
+    // itself is the outermost, without a `(`.
+    let mut open: Vec<(Option<usize>, usize)> = vec![(None, 0)];
+    let mut i = 0;
+    while let Some(&c) = text.get(i) {
+        match c {
+            b' ' | b';' => {
+                for (paren, alt) in open.drain(..) {
+                    set(alt, i, true);
+                    if let Some(p) = paren {
+                        set(p, i, false);
+                    }
+                }
+                open.push((None, i + 1));
+            }
+            b'(' => {
+                let skip = if text.get(i + 1) == Some(&b'?') { 3 } else { 1 };
+                open.push((Some(i), i + skip));
+            }
+            b'|' => {
+                if let Some(top) = open.last_mut() {
+                    set(top.1, i, true);
+                    top.1 = i + 1;
+                }
+            }
+            b')' if open.len() > 1 => {
+                if let Some((paren, alt)) = open.pop() {
+                    set(alt, i, true);
+                    if let Some(p) = paren {
+                        set(p, i + 1, false);
+                    }
+                }
+            }
+            b'[' => {
+                let end = text
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|&c| c == b']'))
+                    .map_or(text.len(), |p| i + p + 1);
+                set(i, end, false);
+                i = end;
+                continue;
+            }
+            b'\\' => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    for (paren, alt) in open {
+        set(alt, text.len(), true);
+        if let Some(p) = paren {
+            set(p, text.len(), false);
+        }
+    }
+    t
+}
+
+/// `pattern` matches all of `input`. `jumps` is `pattern`'s [`Jump`] table (or a
+/// table starting at it); a shorter one is computed here.
+pub(crate) fn matches_entirely(pattern: &str, jumps: &[Jump], input: &[u8]) -> bool {
+    with_jumps(pattern, jumps, |j| {
+        let m = Matcher::new(pattern, j, input);
+        m.alts(0, 0, &mut |end| end == input.len())
+    })
 }
 
 /// The length of `pattern`'s match at the start of `input` (JavaScript's
-/// `^(?:pattern)` exec), with the spans of its capturing groups.
-pub(crate) fn match_prefix(pattern: &str, input: &[u8]) -> Option<PrefixMatch> {
-    let m = Matcher::new(pattern, input);
-    let mut len = None;
-    let mut groups = [UNSET; MAX_GROUPS];
-    m.alts(0, 0, &mut |end| {
-        len = Some(end);
-        for (g, c) in groups.iter_mut().zip(m.caps.iter()) {
-            *g = c.get();
-        }
-        true
-    });
-    Some(PrefixMatch {
-        len: len?,
-        groups,
-        group_count: count_groups(pattern.as_bytes()),
+/// `^(?:pattern)` exec), with the spans of its capturing groups. `jumps` as for
+/// [`matches_entirely`].
+pub(crate) fn match_prefix(pattern: &str, jumps: &[Jump], input: &[u8]) -> Option<PrefixMatch> {
+    with_jumps(pattern, jumps, |j| {
+        let m = Matcher::new(pattern, j, input);
+        let mut len = None;
+        let mut groups = [UNSET; MAX_GROUPS];
+        m.alts(0, 0, &mut |end| {
+            len = Some(end);
+            for (g, c) in groups.iter_mut().zip(m.caps.iter()) {
+                *g = c.get();
+            }
+            true
+        });
+        Some(PrefixMatch {
+            len: len?,
+            groups,
+            group_count: count_groups(pattern.as_bytes()),
+        })
     })
+}
+
+fn with_jumps<T>(pattern: &str, jumps: &[Jump], f: impl FnOnce(&[Jump]) -> T) -> T {
+    if jumps.len() > pattern.len() {
+        f(jumps)
+    } else {
+        f(&self::jumps(pattern.as_bytes()))
+    }
 }
 
 /// A successful [`match_prefix`].
@@ -72,36 +163,27 @@ fn count_groups(p: &[u8]) -> usize {
 
 struct Matcher<'a> {
     pat: &'a [u8],
+    jumps: &'a [Jump],
     input: &'a [u8],
     caps: [Cell<(u8, u8)>; MAX_GROUPS],
-    /// `(start, end)` of groups already scanned, by `start % GROUP_ENDS`.
-    group_ends: [Cell<(u16, u16)>; GROUP_ENDS],
 }
 
 type Cont<'k> = &'k mut dyn FnMut(usize) -> bool;
 
 impl<'a> Matcher<'a> {
-    fn new(pattern: &'a str, input: &'a [u8]) -> Self {
+    fn new(pattern: &'a str, jumps: &'a [Jump], input: &'a [u8]) -> Self {
         Matcher {
             pat: pattern.as_bytes(),
+            jumps,
             input,
-            caps: Default::default(),
-            group_ends: core::array::from_fn(|_| Cell::new((u16::MAX, 0))),
+            caps: core::array::from_fn(|_| Cell::new(UNSET)),
         }
-        .reset()
-    }
-
-    fn reset(self) -> Self {
-        for c in &self.caps {
-            c.set(UNSET);
-        }
-        self
     }
 
     /// Alternatives `a|b|…` starting at `pi`, up to the enclosing `)` or the end.
     fn alts(&self, mut pi: usize, s: usize, k: Cont<'_>) -> bool {
         loop {
-            if self.seq(pi, s, k) {
+            if self.may_start(pi, s) && self.seq(pi, s, k) {
                 return true;
             }
             let end = self.seq_end(pi);
@@ -136,6 +218,25 @@ impl<'a> Matcher<'a> {
                     .any(|n| self.seq(next, s + n, &mut *k))
             }
         }
+    }
+
+    /// False when the sequence at `pi` certainly fails at `s`: it begins with a one-byte
+    /// atom that must match at least once and does not match the byte there. Most
+    /// alternatives of the metadata's long patterns are rejected here, without a
+    /// continuation.
+    fn may_start(&self, pi: usize, s: usize) -> bool {
+        let one_byte = match self.pat.get(pi) {
+            Some(b'[') => self.class_end(pi),
+            Some(b'\\') => pi + 2,
+            Some(b'0'..=b'9') => pi + 1,
+            _ => return true,
+        };
+        if matches!(self.pat.get(one_byte), Some(b'?') | Some(b'{'))
+            && self.quantifier(one_byte).0 == 0
+        {
+            return true;
+        }
+        self.input.get(s).is_some_and(|&c| self.byte_matches(pi, c))
     }
 
     /// Whether the one-byte atom (`\d`, a class or a literal) at `pi` matches `c`.
@@ -229,54 +330,18 @@ impl<'a> Matcher<'a> {
     /// The index just past the atom starting at `pi`.
     fn atom_end(&self, pi: usize) -> usize {
         match self.pat.get(pi) {
-            Some(b'(') => {
-                let slot = self.group_ends.get(pi % GROUP_ENDS);
-                let key = u16::try_from(pi).ok().filter(|&k| k != u16::MAX);
-                if let (Some(slot), Some(key)) = (slot, key) {
-                    let (start, end) = slot.get();
-                    if start == key {
-                        return usize::from(end);
-                    }
-                }
-                let end = self.group_end(pi);
-                if let (Some(slot), Some(key), Ok(end)) = (slot, key, u16::try_from(end)) {
-                    slot.set((key, end));
-                }
-                end
-            }
-            Some(b'[') => self.class_end(pi),
+            Some(b'(' | b'[') => pi + usize::from(self.jump(pi).0),
             Some(b'\\') => pi + 2,
             _ => pi + 1,
         }
     }
 
-    /// The index just past the group starting at `pi`.
-    fn group_end(&self, pi: usize) -> usize {
-        let mut depth = 0usize;
-        let mut i = pi;
-        while let Some(&c) = self.pat.get(i) {
-            match c {
-                b'(' => depth += 1,
-                b')' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return i + 1;
-                    }
-                }
-                b'[' => i = self.class_end(i) - 1,
-                b'\\' => i += 1,
-                _ => {}
-            }
-            i += 1;
-        }
-        i
+    fn class_end(&self, pi: usize) -> usize {
+        pi + usize::from(self.jump(pi).0)
     }
 
-    fn class_end(&self, pi: usize) -> usize {
-        self.pat
-            .get(pi..)
-            .and_then(|rest| rest.iter().position(|&c| c == b']'))
-            .map_or(self.pat.len(), |p| pi + p + 1)
+    fn jump(&self, pi: usize) -> Jump {
+        self.jumps.get(pi).copied().unwrap_or((1, 0))
     }
 
     /// The quantifier at `i`: `(min, max, index after it)`.
@@ -311,19 +376,9 @@ impl<'a> Matcher<'a> {
         n
     }
 
-    /// The index of the `|` or `)` ending the sequence at `pi` (or the pattern's end).
-    fn seq_end(&self, mut pi: usize) -> usize {
-        while let Some(&c) = self.pat.get(pi) {
-            if c == b'|' || c == b')' {
-                return pi;
-            }
-            pi = if c == b'$' {
-                pi + 1
-            } else {
-                self.quantifier(self.atom_end(pi)).2
-            };
-        }
-        pi
+    /// The index of the `|` or `)` ending the alternative at `pi` (or the pattern's end).
+    fn seq_end(&self, pi: usize) -> usize {
+        pi + usize::from(self.jump(pi).1)
     }
 }
 
@@ -334,31 +389,31 @@ mod tests {
     #[test]
     fn full_matches_follow_the_pattern() {
         let p = r"(?:[4-7]\d|9[0-689])\d{7}|800\d{2,9}";
-        assert!(matches_entirely(p, b"501234567"));
-        assert!(matches_entirely(p, b"80012"));
-        assert!(!matches_entirely(p, b"8001"));
-        assert!(!matches_entirely(p, b"97123456"));
-        assert!(matches_entirely(r"\d{2,}", b"123456"));
-        assert!(!matches_entirely(r"\d{2,}", b"1"));
+        assert!(matches_entirely(p, &[], b"501234567"));
+        assert!(matches_entirely(p, &[], b"80012"));
+        assert!(!matches_entirely(p, &[], b"8001"));
+        assert!(!matches_entirely(p, &[], b"97123456"));
+        assert!(matches_entirely(r"\d{2,}", &[], b"123456"));
+        assert!(!matches_entirely(r"\d{2,}", &[], b"1"));
     }
 
     #[test]
     fn prefix_match_takes_the_first_alternative_that_succeeds() {
-        let m = match_prefix("0|180020", b"18002012").map(|m| m.len);
+        let m = match_prefix("0|180020", &[], b"18002012").map(|m| m.len);
         assert_eq!(m, Some(6));
-        let m = match_prefix("00|0", b"0012").map(|m| m.len);
+        let m = match_prefix("00|0", &[], b"0012").map(|m| m.len);
         assert_eq!(m, Some(2));
-        assert!(match_prefix("810", b"8800").is_none());
+        assert!(match_prefix("810", &[], b"8800").is_none());
     }
 
     #[test]
     fn groups_and_anchor_capture_like_javascript() {
-        let m = match_prefix(r"([457]\d{6})$|1", b"4601234");
+        let m = match_prefix(r"([457]\d{6})$|1", &[], b"4601234");
         assert_eq!(m.and_then(|m| m.group(1)), Some(0..7));
-        let m = match_prefix(r"([457]\d{6})$|1", b"12684601234");
+        let m = match_prefix(r"([457]\d{6})$|1", &[], b"12684601234");
         assert_eq!(m.map(|m| (m.len, m.group(1))), Some((1, None)));
         let ar = r"0?(?:(11|2(?:2(?:02?|[13]))|3(?:3(?:2[79]|6)))15)?";
-        let m = match_prefix(ar, b"0111512345678");
+        let m = match_prefix(ar, &[], b"0111512345678");
         assert_eq!(
             m.map(|m| (m.len, m.group(1), m.group_count)),
             Some((5, Some(1..3), 1))
@@ -379,8 +434,8 @@ mod tests {
             "((((",
             "$$",
         ] {
-            let _ = matches_entirely(p, b"123");
-            let _ = match_prefix(p, b"123");
+            let _ = matches_entirely(p, &[], b"123");
+            let _ = match_prefix(p, &[], b"123");
         }
     }
 }

@@ -12,6 +12,10 @@
 const INVALID: u8 = 0xFF;
 
 /// The value of every byte as a base64url character, [`INVALID`] outside the alphabet.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of range fails the build"
+)]
 const SEXTETS: [u8; 256] = {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut table = [INVALID; 256];
@@ -78,9 +82,7 @@ pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
     let (data, len) = layout(text)?;
     let mut out = vec![0u8; len];
     let (mut i, mut o) = (0, 0);
-    while let (Some(&[a, b, c, d]), Some([x, y, z])) =
-        (data.get(i..i + 4), out.get_mut(o..o + 3))
-    {
+    while let (Some(&[a, b, c, d]), Some([x, y, z])) = (data.get(i..i + 4), out.get_mut(o..o + 3)) {
         let (a, b, c, d) = (sextet(a), sextet(b), sextet(c), sextet(d));
         if any_invalid(a | b | c | d) {
             return None;
@@ -198,11 +200,45 @@ mod tests {
     }
 
     #[test]
+    fn every_byte_outside_the_alphabet_is_refused_anywhere() {
+        for b in (0..=255u8).filter(|b| !b.is_ascii_alphanumeric() && *b != b'-' && *b != b'_') {
+            let c = char::from(b);
+            for text in [
+                format!("{c}AAA"),
+                format!("AA{c}A"),
+                format!("AAAA{c}A"),
+                format!("AAAAA{c}"),
+            ] {
+                if b != b'=' || !text.ends_with('=') {
+                    assert_eq!(decode(&text), None, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn round_trips_every_length_and_byte() {
         let data: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
         for len in 0..data.len() {
             let slice = &data[..len];
             assert_eq!(decode(&encode(slice)).as_deref(), Some(slice), "len {len}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod agreement {
+    use proptest::prelude::*;
+
+    use super::{decode, is_valid};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 20_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// `is_valid` is exactly "`decode` accepts it", on near-base64url text.
+        #[test]
+        fn is_valid_agrees_with_decode(s in "[A-Za-z0-9_=+/. -]{0,13}") {
+            prop_assert_eq!(is_valid(&s), decode(&s).is_some(), "{:?}", s);
         }
     }
 }

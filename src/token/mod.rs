@@ -22,6 +22,8 @@ mod expiry;
 #[cfg(test)]
 mod tests;
 mod texts;
+#[cfg(test)]
+mod texts_tests;
 #[cfg(feature = "verify")]
 pub mod verify;
 

@@ -58,7 +58,8 @@ impl Token {
             .ok_or(TokenError::BadJson { part: 1 })?
             .ok_or(TokenError::HeaderNotObject)?;
         let string = |span: &Option<Range<usize>>, text: &str| {
-            span.clone().is_none_or(|r| text.as_bytes().get(r.start) == Some(&b'"'))
+            span.clone()
+                .is_none_or(|r| text.as_bytes().get(r.start) == Some(&b'"'))
         };
         if alg.is_none() || !string(&alg, &header) {
             return Err(TokenError::InvalidHeader { name: "alg" });
@@ -74,9 +75,7 @@ impl Token {
             top_members(&claims, ["exp", "iat", "nbf", "sub", "iss", "aud"])
                 .ok_or(TokenError::BadJson { part: 2 })?
                 .ok_or(TokenError::ClaimsNotObject)?;
-        let time = |span: Option<Range<usize>>, name| {
-            numeric_date(value_at(&claims, span).as_ref(), name)
-        };
+        let time = |span: Option<Range<usize>>, name| numeric_date_at(&claims, span, name);
         let (exp, iat, nbf) = (time(exp, "exp")?, time(iat, "iat")?, time(nbf, "nbf")?);
         for (span, name) in [(&sub, "sub"), (&iss, "iss")] {
             if !string(span, &claims) {
@@ -105,6 +104,24 @@ impl Token {
 fn text_part(text: &str, part: u8) -> Result<String, TokenError> {
     let bytes = base64url::decode(text).ok_or(TokenError::BadBase64 { part })?;
     String::from_utf8(bytes).map_err(|_| TokenError::BadJson { part })
+}
+
+/// The NumericDate `name` at `span` of the claims, as [`Token::decode`] reads it; up to
+/// 18 plain digits (the usual form, and always exact) without going through a [`Value`].
+fn numeric_date_at(
+    claims: &str,
+    span: Option<Range<usize>>,
+    name: &'static str,
+) -> Result<Option<u64>, TokenError> {
+    let Some(text) = span.and_then(|r| claims.get(r)) else {
+        return Ok(None);
+    };
+    if text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(secs) = text.parse() {
+            return Ok(Some(secs));
+        }
+    }
+    numeric_date(json::parse_str(text).ok().as_ref(), name)
 }
 
 /// The value at `span` of a document already checked, as JSON.
@@ -145,16 +162,19 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
 
+    #[inline(always)]
     fn next_byte(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.i += 1;
         Some(b)
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;

@@ -141,98 +141,133 @@ impl AuthClient {
     }
 }
 
-/// Performs one Arita call.
+/// Performs one Arita call: the token where the call needs one, then build → send →
+/// parse (one `send` for every call keeps the wasm small).
 pub(super) async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> JsResult {
     let cfg = inner
         .arita
         .clone()
         .ok_or_else(|| error::config("Arita calls need provider: 'arita'."))?;
-    match call {
+    let token = match call {
+        Call::Info | Call::SetPassword | Call::DeviceToken => Some(user_token(inner).await?),
+        _ => None,
+    };
+    let login_id = a.as_string();
+    let req = request(inner, &cfg, call, a, b, token)?;
+    let resp = send(inner, req).await?;
+    let out = parse(call, &resp).map_err(|e| js_err(&e))?;
+    let slot = &inner.reset;
+    match (call, out) {
+        (Call::Login, Out::Token(token)) => {
+            inner.ready().await;
+            let login = login_id.unwrap_or_default();
+            let r = inner.core.sign_in_with_token(&login, token, None).await;
+            inner.persist().await?;
+            return r.map(|s| session_js(&s)).map_err(|e| js_err(&e));
+        }
+        (Call::ForgotPassword, Out::Token(t)) => *slot.borrow_mut() = Some(Reset::CodeSent(t)),
+        (_, Out::Token(t)) => *slot.borrow_mut() = Some(Reset::Verified(t)),
+        (Call::ResetPassword, _) => *slot.borrow_mut() = None,
+        (_, Out::Json(v)) => return Ok(js::to_js(&v)),
+        (_, Out::Done) => {}
+    }
+    Ok(JsValue::UNDEFINED)
+}
+
+/// What a response gives.
+enum Out {
+    /// JSON for JavaScript.
+    Json(Value),
+    /// A token the client keeps (session, `otpToken`, reset token).
+    Token(Secret),
+    /// Nothing (`undefined`).
+    Done,
+}
+
+/// The request of `call` from its JS arguments (checked here, before any request).
+fn request(
+    inner: &Inner,
+    cfg: &arita::Config,
+    call: Call,
+    a: JsValue,
+    b: JsValue,
+    token: Option<Secret>,
+) -> Result<HttpRequest, JsValue> {
+    let token = token.unwrap_or_default();
+    let held = |want_verified: bool, hint: &str| match (&*inner.reset.borrow(), want_verified) {
+        (Some(Reset::CodeSent(t)), false) | (Some(Reset::Verified(t)), true) => Ok(t.clone()),
+        _ => Err(no_reset(hint)),
+    };
+    let req = match call {
         Call::AccountCheck => {
             let login_id = string(a, "loginId")?;
-            let resp = send(
-                inner,
-                arita::build_account_check(&cfg, &LoginIdInput { login_id }),
-            )
-            .await?;
-            let check = arita::parse_account_check(&resp).map_err(|e| js_err(&e))?;
-            Ok(js::to_js(&check.to_json()))
+            arita::build_account_check(cfg, &LoginIdInput { login_id })
         }
         Call::UsernameInfo => {
             let username = string(a, "username")?;
-            let req = arita::build_username_info(&cfg, &UsernameInput { username });
-            contact(arita::parse_username_info(&send(inner, req).await?))
+            arita::build_username_info(cfg, &UsernameInput { username })
         }
-        Call::Info => {
-            let token = user_token(inner).await?;
-            contact(arita::parse_info(
-                &send(inner, arita::build_info(&cfg, &token)).await?,
-            ))
-        }
+        Call::Info => arita::build_info(cfg, &token),
         Call::Login => {
-            inner.ready().await;
-            let login_id = string(a, "loginId")?;
-            let password = Secret::new(string(b, "password")?);
             let input = LoginInput {
-                login_id: login_id.clone(),
-                password,
+                login_id: string(a, "loginId")?,
+                password: Secret::new(string(b, "password")?),
                 device_token: None,
             };
-            let resp = send(inner, arita::build_login(&cfg, &input)).await?;
-            let token = arita::parse_login(&resp).map_err(|e| js_err(&e))?;
-            let r = inner.core.sign_in_with_token(&login_id, token, None).await;
-            inner.persist().await?;
-            r.map(|s| session_js(&s)).map_err(|e| js_err(&e))
+            arita::build_login(cfg, &input)
         }
-        Call::SetPassword => {
-            let password = password(a)?;
-            let token = user_token(inner).await?;
-            let resp = send(inner, arita::build_set_password(&cfg, &token, &password)).await?;
-            done(arita::parse_set_password(&resp))
-        }
-        Call::DeviceToken => {
-            let device = string(a, "deviceToken")?;
-            let token = user_token(inner).await?;
-            let resp = send(inner, arita::build_device_token(&cfg, &token, &device)).await?;
-            done(arita::parse_device_token(&resp))
-        }
+        Call::SetPassword => arita::build_set_password(cfg, &token, &password(a)?),
+        Call::DeviceToken => arita::build_device_token(cfg, &token, &string(a, "deviceToken")?),
         Call::ForgotPassword => {
             let input = OtpInput {
                 nature: OtpNature::ResetPassword,
                 login_id: string(a, "loginId")?,
                 send_type: SendType::None,
             };
-            let resp = send(inner, arita::build_otp(&cfg, &input)).await?;
-            let otp_token = arita::parse_otp(&resp).map_err(|e| js_err(&e))?;
-            *inner.reset.borrow_mut() = Some(Reset::CodeSent(otp_token));
-            Ok(JsValue::UNDEFINED)
+            arita::build_otp(cfg, &input)
         }
         Call::VerifyForgotPassword => {
             let code = a
                 .as_string()
                 .ok_or_else(|| error::js_error("invalid_code", "The code must be a string."))?;
             let otp = OtpCode::parse(&code).map_err(|e| js_err(&e))?;
-            let otp_token = match &*inner.reset.borrow() {
-                Some(Reset::CodeSent(t)) => t.clone(),
-                _ => return Err(no_reset("call aritaForgotPassword first")),
-            };
-            let req = arita::build_forgot_password_verify(&cfg, &VerifyInput { otp, otp_token });
-            let resp = send(inner, req).await?;
-            let token = arita::parse_forgot_password_verify(&resp).map_err(|e| js_err(&e))?;
-            *inner.reset.borrow_mut() = Some(Reset::Verified(token));
-            Ok(JsValue::UNDEFINED)
+            let otp_token = held(false, "call aritaForgotPassword first")?;
+            arita::build_forgot_password_verify(cfg, &VerifyInput { otp, otp_token })
         }
         Call::ResetPassword => {
             let password = password(a)?;
-            let token = match &*inner.reset.borrow() {
-                Some(Reset::Verified(t)) => t.clone(),
-                _ => return Err(no_reset("call aritaVerifyForgotPassword first")),
-            };
-            let resp = send(inner, arita::build_reset_password(&cfg, &token, &password)).await?;
-            arita::parse_reset_password(&resp).map_err(|e| js_err(&e))?;
-            *inner.reset.borrow_mut() = None;
-            Ok(JsValue::UNDEFINED)
+            let token = held(true, "call aritaVerifyForgotPassword first")?;
+            arita::build_reset_password(cfg, &token, &password)
         }
+    };
+    req.map_err(|e| js_err(&e))
+}
+
+/// Reads the response of `call`.
+fn parse(call: Call, resp: &HttpResponse) -> Result<Out, Error> {
+    let contact = |c: EmailPhone| {
+        Out::Json(Value::object([
+            ("email", c.email.into()),
+            ("phone", c.phone.into()),
+        ]))
+    };
+    Ok(match call {
+        Call::AccountCheck => Out::Json(arita::parse_account_check(resp)?.to_json()),
+        Call::UsernameInfo => contact(arita::parse_username_info(resp)?),
+        Call::Info => contact(arita::parse_info(resp)?),
+        Call::Login => Out::Token(arita::parse_login(resp)?),
+        Call::ForgotPassword => Out::Token(arita::parse_otp(resp)?),
+        Call::VerifyForgotPassword => Out::Token(arita::parse_forgot_password_verify(resp)?),
+        Call::SetPassword => Out::Done.with(arita::parse_set_password(resp))?,
+        Call::DeviceToken => Out::Done.with(arita::parse_device_token(resp))?,
+        Call::ResetPassword => Out::Done.with(arita::parse_reset_password(resp))?,
+    })
+}
+
+impl Out {
+    /// `self` once `r` succeeded.
+    fn with(self, r: Result<(), Error>) -> Result<Out, Error> {
+        r.map(|()| self)
     }
 }
 
@@ -269,25 +304,7 @@ fn no_reset(hint: &str) -> JsValue {
     error::js_error("invalid_state", &m)
 }
 
-/// `undefined`, or the error.
-pub(super) fn done(r: Result<(), Error>) -> JsResult {
-    r.map(|()| JsValue::UNDEFINED).map_err(|e| js_err(&e))
-}
-
-/// `{ email, phone }` (null where not linked).
-fn contact(r: Result<EmailPhone, Error>) -> JsResult {
-    let c = r.map_err(|e| js_err(&e))?;
-    Ok(js::to_js(&Value::object([
-        ("email", c.email.into()),
-        ("phone", c.phone.into()),
-    ])))
-}
-
 /// Sends a built request with the client's `fetch` and timeout.
-pub(super) async fn send(
-    inner: &Inner,
-    req: Result<HttpRequest, Error>,
-) -> Result<HttpResponse, JsValue> {
-    let req = req.map_err(|e| js_err(&e))?;
+pub(super) async fn send(inner: &Inner, req: HttpRequest) -> Result<HttpResponse, JsValue> {
     inner.transport().send(req).await.map_err(|e| js_err(&e))
 }

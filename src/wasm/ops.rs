@@ -7,6 +7,8 @@
 //! `run` owns an `Rc` of the shared state, so concurrent calls never hold a `&self`
 //! borrow across an `await`.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -75,90 +77,138 @@ pub fn spawn(inner: &Rc<Inner>, op: Op) {
     });
 }
 
+/// A boxed operation future: each operation is compiled on its own instead of being
+/// inlined into one large state machine (smaller wasm; see docs/wasm.md, "Size").
+type Fut<'a> = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>> + 'a>>;
+
 /// Performs `op`; every failure is an `AuthError`.
 pub async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
     let inner = &inner;
-    match op {
-        Op::Restore => inner.restore().await,
-        Op::RequestCode(phone) => {
-            inner.ready().await;
-            let phone = phone.as_string().ok_or_else(|| {
-                error::js_error("invalid_phone", "The phone number must be a string.")
-            })?;
-            refresh_app_token(inner).await?;
-            let r = inner.core.request_code(&phone).await;
-            inner.persist().await?;
-            return Ok(challenge_js(&r.map_err(|e| js_err(&e))?));
+    let fut: Fut<'_> = match op {
+        Op::Restore => Box::pin(unit(inner.restore())),
+        Op::RequestCode(phone) => Box::pin(code_step(inner, Some(phone), Step::Request)),
+        Op::ResendCode => Box::pin(code_step(inner, None, Step::Resend)),
+        Op::Verify(code) => Box::pin(code_step(inner, Some(code), Step::Verify)),
+        Op::GetSession => Box::pin(guarded(inner, Work::GetSession)),
+        Op::GetToken => Box::pin(guarded(inner, Work::GetToken)),
+        Op::Refresh => Box::pin(guarded(inner, Work::Refresh)),
+        Op::SignOut => Box::pin(sign_out(inner)),
+        Op::Fetch(url, init) => Box::pin(fetch(inner, url, init)),
+        Op::GizoAccessToken(id, secret) => Box::pin(admin::access_token(inner, id, secret)),
+        Op::GizoClientToken(admin, user) => Box::pin(admin::client_token(inner, admin, user)),
+        Op::Arita(call, a, b) => Box::pin(arita::run(inner, call, a, b)),
+        Op::Sso(call, a, b) => Box::pin(sso::run(inner, call, a, b)),
+        Op::Locked(work, out) => Box::pin(unit(inner.locked(work, out))),
+        Op::Flush => {
+            inner.flush();
+            return Ok(JsValue::UNDEFINED);
         }
-        Op::ResendCode => {
-            inner.ready().await;
-            refresh_app_token(inner).await?;
-            let r = inner.core.resend_code().await;
-            inner.persist().await?;
-            return Ok(challenge_js(&r.map_err(|e| js_err(&e))?));
-        }
-        Op::Verify(code) => {
-            inner.ready().await;
-            let code = code
-                .as_string()
-                .ok_or_else(|| error::js_error("invalid_code", "The code must be a string."))?;
-            refresh_app_token(inner).await?;
-            let r = inner.core.verify(&code).await;
-            inner.persist().await?;
-            return r
-                .map(|s| super::driver::session_js(&s))
-                .map_err(|e| js_err(&e));
-        }
-        Op::GetSession => return guarded(inner, Work::GetSession).await,
-        Op::GetToken => return guarded(inner, Work::GetToken).await,
-        Op::Refresh => return guarded(inner, Work::Refresh).await,
-        Op::SignOut => {
-            inner.ready().await;
-            inner.core.sign_out().await;
-            inner.persist().await?;
-            // Whatever this tab last knew, nothing of the session may stay stored.
-            JsFuture::from(host::store_remove(&inner.store, &inner.key)).await?;
-        }
-        Op::Fetch(url, init) => return fetch(inner, &url, &init).await,
-        Op::GizoAccessToken(id, secret) => return admin::access_token(inner, id, secret).await,
-        Op::GizoClientToken(admin, user) => return admin::client_token(inner, admin, user).await,
-        Op::Arita(call, a, b) => return arita::run(inner, call, a, b).await,
-        Op::Sso(call, a, b) => return sso::run(inner, call, a, b).await,
-        Op::Locked(work, out) => inner.locked(work, out).await,
-        Op::Flush => inner.flush(),
-        Op::InitialSession(id, listener) => {
-            inner.ready().await;
-            let session = inner.core.session().await;
-            if inner.listeners.borrow().iter().any(|(l, _)| *l == id) {
-                let s = session.map_or(JsValue::NULL, |s| super::driver::session_js(&s));
-                host::call_listener(&listener, "INITIAL_SESSION", &s);
-            }
-        }
-        Op::AutoRefresh(generation) => {
-            inner.ready().await;
-            while inner.auto_generation.get() == generation {
-                let now = JsClock.now();
-                let wait = inner
-                    .core
-                    .next_timeout()
-                    .map_or(30_000, |at| at.saturating_sub(now))
-                    .clamp(10, 30_000);
-                JsClock.sleep(wait).await;
-                if inner.auto_generation.get() != generation {
-                    break;
-                }
-                let _ = inner.guarded(Work::Tick).await;
-            }
-        }
-        Op::Tick => {
+        Op::InitialSession(id, listener) => Box::pin(unit(initial_session(inner, id, listener))),
+        Op::AutoRefresh(generation) => Box::pin(unit(auto_refresh(inner, generation))),
+        Op::Tick => Box::pin(unit(async {
             let _ = inner.guarded(Work::Tick).await;
-        }
-        Op::SyncTabs => {
+        })),
+        Op::SyncTabs => Box::pin(unit(async {
             inner.ready().await;
             inner.sync_from_store().await;
-        }
-    }
+        })),
+    };
+    fut.await
+}
+
+/// `undefined` once `f` is done.
+async fn unit(f: impl Future<Output = ()>) -> Result<JsValue, JsValue> {
+    f.await;
     Ok(JsValue::UNDEFINED)
+}
+
+/// Which step of the code flow [`code_step`] takes.
+#[derive(Clone, Copy)]
+enum Step {
+    Request,
+    Resend,
+    Verify,
+}
+
+/// `requestCode`, `resendCode` and `verify`: the argument is checked, the GIZO app token
+/// refreshed, the core called, the snapshot persisted (also after a failure).
+async fn code_step(
+    inner: &Rc<Inner>,
+    arg: Option<JsValue>,
+    step: Step,
+) -> Result<JsValue, JsValue> {
+    inner.ready().await;
+    let arg = match (step, arg.and_then(|a| a.as_string())) {
+        (Step::Resend, _) => String::new(),
+        (_, Some(a)) => a,
+        (Step::Request, None) => {
+            return Err(error::js_error(
+                "invalid_phone",
+                "The phone number must be a string.",
+            ))
+        }
+        (Step::Verify, None) => {
+            return Err(error::js_error(
+                "invalid_code",
+                "The code must be a string.",
+            ))
+        }
+    };
+    refresh_app_token(inner).await?;
+    let r = match step {
+        Step::Request => inner
+            .core
+            .request_code(&arg)
+            .await
+            .map(|c| challenge_js(&c)),
+        Step::Resend => inner.core.resend_code().await.map(|c| challenge_js(&c)),
+        Step::Verify => inner
+            .core
+            .verify(&arg)
+            .await
+            .map(|s| super::driver::session_js(&s)),
+    };
+    inner.persist().await?;
+    r.map_err(|e| js_err(&e))
+}
+
+/// `signOut()`: the core signs out (and tells the server), storage is cleared.
+async fn sign_out(inner: &Rc<Inner>) -> Result<JsValue, JsValue> {
+    inner.ready().await;
+    inner.core.sign_out().await;
+    inner.persist().await?;
+    // Whatever this tab last knew, nothing of the session may stay stored.
+    JsFuture::from(host::store_remove(&inner.store, &inner.key)).await?;
+    Ok(JsValue::UNDEFINED)
+}
+
+/// Gives a new listener `INITIAL_SESSION` (unless it unsubscribed meanwhile).
+async fn initial_session(inner: &Rc<Inner>, id: u32, listener: Function) {
+    inner.ready().await;
+    let session = inner.core.session().await;
+    if inner.listeners.borrow().iter().any(|(l, _)| *l == id) {
+        let s = session.map_or(JsValue::NULL, |s| super::driver::session_js(&s));
+        host::call_listener(&listener, "INITIAL_SESSION", &s);
+    }
+}
+
+/// The auto-refresh loop of one generation: sleeps until the core's next timer (at
+/// most 30 s), then ticks under the lock.
+async fn auto_refresh(inner: &Rc<Inner>, generation: u32) {
+    inner.ready().await;
+    while inner.auto_generation.get() == generation {
+        let now = JsClock.now();
+        let wait = inner
+            .core
+            .next_timeout()
+            .map_or(30_000, |at| at.saturating_sub(now))
+            .clamp(10, 30_000);
+        JsClock.sleep(wait).await;
+        if inner.auto_generation.get() != generation {
+            break;
+        }
+        let _ = inner.guarded(Work::Tick).await;
+    }
 }
 
 /// Waits for the restore, then runs `work` (under the lock when due).
@@ -169,7 +219,8 @@ async fn guarded(inner: &Rc<Inner>, work: Work) -> Result<JsValue, JsValue> {
 
 /// `fetch` with the bearer token; on a 401 refreshes once (where the strategy can) and
 /// retries once.
-async fn fetch(inner: &Rc<Inner>, url: &JsValue, init: &JsValue) -> Result<JsValue, JsValue> {
+async fn fetch(inner: &Rc<Inner>, url: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
+    let (url, init) = (&url, &init);
     let token = guarded(inner, Work::GetToken).await?;
     let token = token.as_string().unwrap_or_default();
     let res = JsFuture::from(host::authed_fetch(&inner.fetch, url, init, &token)).await?;

@@ -298,26 +298,25 @@ export function hasDocument() {
 
 /**
  * `normalizePhone`'s result from the fields the wasm side joined with `|`
- * (e164, countryCallingCode, nationalNumber, region, extension, gizo, international;
- * an absent region or extension is empty). One string crosses the boundary, not seven.
+ * (countryCallingCode, nationalNumber, region, extension; an absent region or
+ * extension is empty). One short string crosses the boundary, not seven.
  */
 export function phoneInfo(s) {
-  // indexOf + slice: about 2.5x faster than split('|') in V8 (no intermediate array).
-  let at = 0;
-  const next = () => {
-    const end = s.indexOf('|', at);
-    const field = end < 0 ? s.slice(at) : s.slice(at, end);
-    at = end + 1;
-    return field;
-  };
+  // `cc|national|region|extension`; indexOf + slice is faster than split('|') in V8
+  // (no intermediate array), and the three formats are built here rather than sent.
+  const a = s.indexOf('|');
+  const b = s.indexOf('|', a + 1);
+  const c = s.indexOf('|', b + 1);
+  const cc = s.slice(0, a);
+  const national = s.slice(a + 1, b);
   return {
-    e164: next(),
-    countryCallingCode: next(),
-    nationalNumber: next(),
-    region: next() || null,
-    extension: next() || null,
-    gizo: next(),
-    international: next(),
+    e164: `+${cc}${national}`,
+    countryCallingCode: cc,
+    nationalNumber: national,
+    region: s.slice(b + 1, c) || null,
+    extension: s.slice(c + 1) || null,
+    gizo: `+${cc}_${national}`,
+    international: `+${cc} ${national}`,
   };
 }
 

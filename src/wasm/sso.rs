@@ -4,13 +4,14 @@
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::arita::{done, send, string, user_token};
+use super::arita::{send, string, user_token};
 use super::client::AuthClient;
 use super::driver::{js_err, Inner};
 use super::ops::Op;
 use super::{error, js};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
-use crate::provider::sso::{self, EmailInput, EmailOptinInput, EmailState, User, UserInput};
+use crate::provider::sso::{self, EmailInput, EmailOptinInput, EmailState, UserInput, UserStatus};
 use crate::secret::Secret;
 use crate::Error;
 
@@ -97,7 +98,8 @@ impl AuthClient {
     }
 }
 
-/// Performs one SSO call.
+/// Performs one SSO call: the user's token and number where the call needs them, then
+/// build → send → parse (one `send` for every call keeps the wasm small).
 pub(super) async fn run(
     inner: &Inner,
     call: Call,
@@ -108,7 +110,44 @@ pub(super) async fn run(
         .sso
         .clone()
         .ok_or_else(|| error::config("SSO calls need provider: 'sso'."))?;
-    match call {
+    // Without provider credentials `email` is authorised as the user (OAuth2 bearer).
+    let token = match call {
+        Call::GetUser => Some(user_token(inner).await?),
+        Call::Email if cfg.credentials.is_none() => Some(user_token(inner).await?),
+        _ => None,
+    };
+    let b = match call {
+        Call::Email | Call::EmailStatus if b.is_undefined() || b.is_null() => {
+            inner.ready().await;
+            let phone = inner.core.session().await.map(|s| s.phone).ok_or_else(|| {
+                error::js_error("not_signed_in", "Pass a telephone or sign in first.")
+            })?;
+            JsValue::from(phone)
+        }
+        _ => b,
+    };
+    let req = request(&cfg, call, a, b, token)?;
+    let resp = send(inner, req).await?;
+    parse(call, &resp)
+        .map(|v| v.map_or(JsValue::UNDEFINED, |v| js::to_js(&v)))
+        .map_err(|e| js_err(&e))
+}
+
+/// The request of `call` from its JS arguments (checked here, before any request).
+fn request(
+    cfg: &sso::Config,
+    call: Call,
+    a: JsValue,
+    b: JsValue,
+    token: Option<Secret>,
+) -> Result<HttpRequest, JsValue> {
+    let email = |a: JsValue, b: JsValue| -> Result<EmailInput, JsValue> {
+        Ok(EmailInput {
+            email: string(a, "email")?,
+            telephone: string(b, "telephone")?,
+        })
+    };
+    let req = match call {
         Call::UserStatus => {
             let list: Option<Vec<String>> = Array::is_array(&a)
                 .then(|| Array::from(&a).iter().map(|n| n.as_string()).collect())
@@ -116,90 +155,57 @@ pub(super) async fn run(
             let list = list.ok_or_else(|| {
                 error::js_error("invalid_input", "numbers must be an array of strings.")
             })?;
-            let resp = send(inner, sso::build_user_status(&cfg, &list)).await?;
-            let rows = sso::parse_user_status(&resp).map_err(|e| js_err(&e))?;
-            let out: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    Value::object([
-                        ("user", r.user.as_str().into()),
-                        ("isRegistered", r.is_registered.into()),
-                    ])
-                })
-                .collect();
-            Ok(js::to_js(&Value::Array(out)))
+            sso::build_user_status(cfg, &list)
         }
-        Call::GetUser => {
-            let token = user_token(inner).await?;
-            user(sso::parse_get_user(
-                &send(inner, sso::build_get_user(&cfg, &token)).await?,
-            ))
-        }
+        Call::GetUser => sso::build_get_user(cfg, &token.unwrap_or_default()),
         Call::CreateUser => {
             let input = UserInput {
                 username: string(a, "username")?,
                 auth_code: Secret::new(string(b, "authCode")?),
             };
-            user(sso::parse_create_user(
-                &send(inner, sso::build_create_user(&cfg, &input)).await?,
-            ))
+            sso::build_create_user(cfg, &input)
         }
-        Call::Email => {
-            let input = email_input(inner, a, b).await?;
-            let mut req = sso::build_email(&cfg, &input);
-            // Without provider credentials the call is authorised as the user (OAuth2 bearer).
-            if cfg.credentials.is_none() {
-                let token = user_token(inner).await?;
-                req = req.map(|r| r.header("Authorization", bearer(&token)));
-            }
-            done(sso::parse_email(&send(inner, req).await?))
+        Call::Email => sso::build_email(cfg, &email(a, b)?).map(|r| match &token {
+            Some(t) => r.header("Authorization", bearer(t)),
+            None => r,
+        }),
+        Call::EmailStatus => sso::build_email_status(cfg, &email(a, b)?),
+        Call::EmailOptin => {
+            let c = Secret::new(string(a, "code")?);
+            sso::build_email_optin(cfg, &EmailOptinInput { c })
         }
+    };
+    req.map_err(|e| js_err(&e))
+}
+
+/// Reads the response of `call`: JSON for JavaScript, or `None` (`undefined`).
+fn parse(call: Call, resp: &HttpResponse) -> Result<Option<Value>, Error> {
+    Ok(Some(match call {
+        Call::UserStatus => {
+            let rows = sso::parse_user_status(resp)?;
+            let row = |r: &UserStatus| {
+                Value::object([
+                    ("user", r.user.as_str().into()),
+                    ("isRegistered", r.is_registered.into()),
+                ])
+            };
+            Value::Array(rows.iter().map(row).collect())
+        }
+        Call::GetUser => sso::parse_get_user(resp)?.to_json(),
+        Call::CreateUser => sso::parse_create_user(resp)?.to_json(),
         Call::EmailStatus => {
-            let input = email_input(inner, a, b).await?;
-            let resp = send(inner, sso::build_email_status(&cfg, &input)).await?;
-            let s = sso::parse_email_status(&resp).map_err(|e| js_err(&e))?;
+            let s = sso::parse_email_status(resp)?;
             let status = s.status.map(|st| match st {
                 EmailState::Confirmed => "confirmed".to_owned(),
                 EmailState::Pending => "pending".to_owned(),
                 EmailState::None => "none".to_owned(),
                 EmailState::Other(other) => other,
             });
-            Ok(js::to_js(&Value::object([
-                ("email", s.email.into()),
-                ("status", status.into()),
-            ])))
+            Value::object([("email", s.email.into()), ("status", status.into())])
         }
-        Call::EmailOptin => {
-            let c = Secret::new(string(a, "code")?);
-            let resp = send(inner, sso::build_email_optin(&cfg, &EmailOptinInput { c })).await?;
-            done(sso::parse_email_optin(&resp))
-        }
-    }
-}
-
-/// `{email, telephone}`: `telephone` as given, else the signed-in number.
-async fn email_input(
-    inner: &Inner,
-    email: JsValue,
-    telephone: JsValue,
-) -> Result<EmailInput, JsValue> {
-    let email = string(email, "email")?;
-    let telephone = match telephone.as_string() {
-        Some(t) => t,
-        None if telephone.is_undefined() || telephone.is_null() => {
-            inner.ready().await;
-            inner.core.session().await.map(|s| s.phone).ok_or_else(|| {
-                error::js_error("not_signed_in", "Pass a telephone or sign in first.")
-            })?
-        }
-        None => {
-            return Err(error::js_error(
-                "invalid_input",
-                "telephone must be a string.",
-            ))
-        }
-    };
-    Ok(EmailInput { email, telephone })
+        Call::Email => return sso::parse_email(resp).map(|()| None),
+        Call::EmailOptin => return sso::parse_email_optin(resp).map(|()| None),
+    }))
 }
 
 /// `Bearer <token>`.
@@ -207,9 +213,4 @@ fn bearer(token: &Secret) -> String {
     let mut s = String::from("Bearer ");
     s.push_str(token.expose());
     s
-}
-
-/// The user record as the backend sent it.
-fn user(r: Result<User, Error>) -> Result<JsValue, JsValue> {
-    r.map(|u| js::to_js(&u.to_json())).map_err(|e| js_err(&e))
 }

@@ -8,7 +8,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{error, host};
-use crate::phone::{PhoneFormat, PhoneNumber};
+use crate::phone::PhoneNumber;
 use crate::token::Token;
 
 /// Parses what a person typed into a phone number, in every form the backends use.
@@ -28,23 +28,30 @@ pub fn normalize_phone(
     Ok(host::phone_info(&phone_fields(&phone)))
 }
 
-/// The `PhoneInfo` fields in the order `phoneInfo` in `runtime.js` reads them, joined by
-/// `|` (no field contains one: they are digits, `+`, `_`, spaces and a region code);
-/// an absent region or extension is empty.
+/// The `PhoneInfo` fields `phoneInfo` in `runtime.js` builds the object from:
+/// `calling code|national number|region|extension`, an absent region or extension
+/// empty (no field contains a `|`: they are digits and a region code). JavaScript
+/// derives `e164`, `gizo` and `international` from the first two (what
+/// `PhoneNumber::format` does), so the string to cross the boundary stays short.
 fn phone_fields(p: &PhoneNumber) -> String {
-    let mut s = p.e164();
+    let national = p.national_number();
+    let extension = p.extension().unwrap_or_default();
+    let mut s = String::with_capacity(12 + national.len() + extension.len());
+    let cc = p.country_calling_code();
+    let mut unit = 1;
+    while cc / unit >= 10 {
+        unit *= 10;
+    }
+    while unit > 0 {
+        s.push(char::from_digit(u32::from(cc / unit % 10), 10).unwrap_or('0'));
+        unit /= 10;
+    }
     s.push('|');
-    s.push_str(&p.country_calling_code().to_string());
-    s.push('|');
-    s.push_str(p.national_number());
+    s.push_str(national);
     s.push('|');
     s.push_str(p.region().unwrap_or_default());
     s.push('|');
-    s.push_str(p.extension().unwrap_or_default());
-    s.push('|');
-    s.push_str(&p.format(PhoneFormat::Gizo));
-    s.push('|');
-    s.push_str(&p.format(PhoneFormat::International));
+    s.push_str(extension);
     s
 }
 
@@ -57,49 +64,17 @@ pub fn decode_token(
     let text = token
         .as_string()
         .ok_or_else(|| error::js_error("invalid_token", "The token must be a string."))?;
-    let t = Token::decode(&text).map_err(|e| error::to_js(&crate::Error::from(e)))?;
-    // `Token::decode` checked both parts (base64url, UTF-8 JSON objects, claim types):
-    // hand their text to `JSON.parse` rather than rebuilding it member by member.
-    let mut parts = t.secret().expose().split('.');
-    let (Some(header), Some(claims)) = (
-        parts.next().and_then(base64url),
-        parts.next().and_then(base64url),
-    ) else {
-        return Err(error::js_error("invalid_token", "The token is not a JWT."));
-    };
-    let c = t.claims();
+    // The checks of `Token::decode` (base64url, UTF-8 JSON objects, `alg`, claim types),
+    // keeping the header and claims as text for `JSON.parse` rather than building them
+    // member by member across the boundary.
+    let t = Token::decode_texts(&text).map_err(|e| error::to_js(&crate::Error::from(e)))?;
     // Seconds to ms: exact as an f64 up to 2^53 ms (the year 287396).
     let ms = |s: Option<u64>| s.map(|s| s.saturating_mul(1000) as f64);
     Ok(host::decoded_token(
-        &header,
-        &claims,
-        ms(c.exp),
-        ms(c.iat),
-        ms(c.nbf),
+        &t.header,
+        &t.claims,
+        ms(t.exp),
+        ms(t.iat),
+        ms(t.nbf),
     ))
-}
-
-/// The text of a base64url part (padded or not) that [`Token::decode`] already accepted;
-/// `None` for anything it would have refused.
-fn base64url(part: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(part.len() / 4 * 3 + 2);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for b in part.bytes() {
-        let sextet = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = ((acc << 6) | u32::from(sextet)) & 0xFFFF;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    String::from_utf8(out).ok()
 }

@@ -54,15 +54,17 @@ pub fn build() -> Result {
     tools::ensure_wasm_bindgen_cli()?;
     tools::ensure_wasm_pack()?;
     let out = root().join("target/wasm-pack/web");
-    // wasm-pack's own wasm-opt step would download a binaryen: run ours instead.
-    tools::run(
-        command("wasm-pack")
-            .current_dir(root())
-            .args(["build", "--release", "--no-opt", "--target", "web"])
-            .args(["--out-name", "phone_auth", "--out-dir"])
-            .arg(&out)
-            .args(["--", "--no-default-features"]),
-    )?;
+    // Smallest module: nightly rebuilds `std` with `panic = immediate-abort`, which drops
+    // the panic formatting and stdio code a `panic = abort` std still links (~9 KB gzip;
+    // the SDK never panics by construction, see the crate-root lints). Stable otherwise.
+    let nightly = tools::nightly_build_std()
+        && wasm_pack(&out, true)
+            .map_err(|e| eprintln!("nightly build-std failed ({e}); building with stable"))
+            .is_ok();
+    if !nightly {
+        eprintln!("note: no nightly with rust-src: the web build uses stable std (larger)");
+        wasm_pack(&out, false)?;
+    }
     let wasm = out.join("phone_auth_bg.wasm");
     tools::run(
         command("wasm-opt")
@@ -72,6 +74,25 @@ pub fn build() -> Result {
             .args(WASM_FEATURES),
     )?;
     assemble(&out)
+}
+
+/// `wasm-pack build` of the web target into `out` (wasm-opt runs separately: wasm-pack's
+/// own step would download a binaryen). `nightly`: with `-Z build-std` and
+/// `panic = immediate-abort`, in its own target directory so stable builds keep theirs.
+fn wasm_pack(out: &Path, nightly: bool) -> Result {
+    let mut cmd = command("wasm-pack");
+    cmd.current_dir(root())
+        .args(["build", "--release", "--no-opt", "--target", "web"])
+        .args(["--out-name", "phone_auth", "--out-dir"])
+        .arg(out)
+        .args(["--", "--no-default-features"]);
+    if nightly {
+        cmd.env("RUSTUP_TOOLCHAIN", "nightly")
+            .env("CARGO_TARGET_DIR", root().join("target/web-nightly"))
+            .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort")
+            .args(["-Z", "build-std=std,panic_abort"]);
+    }
+    tools::run(&mut cmd)
 }
 
 /// The wasm features rustc enables by default for `wasm32-unknown-unknown`.

@@ -94,6 +94,36 @@ pub fn ensure_wasm_target() -> Result {
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
+/// Whether the nightly toolchain can rebuild `std` for the web build (`-Z build-std`
+/// needs the `rust-src` component, added here when missing). `false` when there is no
+/// nightly or the component cannot be installed: the caller then builds with stable.
+pub fn nightly_build_std() -> bool {
+    let toolchains = output(Command::new("rustup").args(["toolchain", "list"])).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        return false;
+    }
+    let has_src = |out: Option<String>| {
+        out.unwrap_or_default()
+            .lines()
+            .any(|l| l.trim() == "rust-src")
+    };
+    let list = || {
+        output(Command::new("rustup").args([
+            "component",
+            "list",
+            "--installed",
+            "--toolchain",
+            "nightly",
+        ]))
+    };
+    if has_src(list()) {
+        return true;
+    }
+    run(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]))
+        .is_ok()
+        && has_src(list())
+}
+
 /// `wasm-bindgen-cli` at exactly [`WASM_BINDGEN_VERSION`] (wasm-bindgen-test-runner comes with it).
 pub fn ensure_wasm_bindgen_cli() -> Result {
     let have = output(command("wasm-bindgen").arg("--version")).unwrap_or_default();
