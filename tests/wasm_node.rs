@@ -118,11 +118,8 @@ async fn full_sign_in(provider: &str, phone: &str, extra: Option<(&str, JsValue)
     assert!(!token.is_empty());
     let map = get(&storage, "map");
     assert_eq!(js_sys::Map::from(map.clone()).size(), 1, "stored");
-    assert_eq!(
-        wait(auth.get_token()).await.expect("token").as_string(),
-        Some(token)
-    );
-    wait(auth.sign_out()).await.expect("signOut");
+    assert_eq!(ok(auth.get_token(), "token").await.as_string(), Some(token));
+    ok(auth.sign_out(), "signOut").await;
     assert_eq!(js_sys::Map::from(map).size(), 0, "signOut clears storage");
     expect_code(auth.get_token(), "not_signed_in").await;
 }
@@ -169,7 +166,7 @@ async fn a_new_client_restores_the_stored_session() {
     let b = AuthClient::new(emulator_options("sso", &storage)).expect("options");
     let listener = recorder();
     let _off = b.on_auth_state_change(listener.clone());
-    let restored = wait(b.get_session()).await.expect("session");
+    let restored = ok(b.get_session(), "session").await;
     assert_eq!(get_str(&restored, "token"), get_str(&session, "token"));
     sleep(20.0).await;
     let events = Array::from(&get(&listener, "events"));
@@ -183,40 +180,6 @@ async fn a_new_client_restores_the_stored_session() {
     );
 }
 
-/// Options signing in through a fake SSO whose token lives `lifetime` seconds, with the
-/// callback refresh strategy counting its calls.
-fn refresh_options(lifetime: f64, callback: &js_sys::Function) -> JsValue {
-    let routes = obj("{}");
-    set(
-        &routes,
-        "/sso/sms",
-        &Array::of2(&201.into(), &"{}".into()).into(),
-    );
-    let body = format!(r#"{{"token":"{}"}}"#, make_jwt(lifetime, "u1"));
-    set(
-        &routes,
-        "/sso/auth",
-        &Array::of2(&201.into(), &body.into()).into(),
-    );
-    let o = obj(
-        r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":false}"#,
-    );
-    set(&o, "fetch", &fake_fetch(&routes).into());
-    let refresh = obj(r#"{"strategy":"callback"}"#);
-    set(&refresh, "callback", callback);
-    set(&o, "refresh", &refresh);
-    o
-}
-
-fn new_token_callback() -> js_sys::Function {
-    let f = Closure::<dyn Fn() -> JsValue>::new(|| {
-        let r = obj("{}");
-        set(&r, "token", &make_jwt(3600.0, "u1").into());
-        r
-    });
-    counter(&f.into_js_value().into())
-}
-
 #[wasm_bindgen_test]
 async fn fifty_concurrent_get_token_calls_share_one_refresh() {
     let callback = new_token_callback();
@@ -226,7 +189,7 @@ async fn fifty_concurrent_get_token_calls_share_one_refresh() {
     assert_eq!(get(&callback, "count").as_f64(), Some(0.0), "not due yet");
     sleep(2_200.0).await;
     let calls: Array = (0..50).map(|_| JsValue::from(auth.get_token())).collect();
-    let tokens = wait(Promise::all(&calls)).await.expect("tokens");
+    let tokens = ok(Promise::all(&calls), "tokens").await;
     assert_eq!(
         get(&callback, "count").as_f64(),
         Some(1.0),
@@ -274,9 +237,7 @@ async fn error_paths_map_to_codes() {
     expect_code(auth.get_token(), "not_signed_in").await;
     expect_code(auth.request_code("abc".into()), "invalid_phone").await;
     expect_code(auth.request_code(JsValue::NULL), "invalid_phone").await;
-    wait(auth.request_code("+491705550108".into()))
-        .await
-        .expect("code sent");
+    ok(auth.request_code("+491705550108".into()), "code sent").await;
     expect_code(auth.verify("12".into()), "invalid_code").await;
     let info = expect_code(auth.verify("111111".into()), "invalid_code").await;
     assert_eq!(get(&info, "status").as_f64(), Some(422.0));
@@ -350,7 +311,7 @@ async fn concurrent_calls_never_trip_recursive_use() {
             ]
         })
         .collect();
-    let settled = wait(Promise::all_settled(&calls)).await.expect("settled");
+    let settled = ok(Promise::all_settled(&calls), "settled").await;
     for r in Array::from(&settled).iter() {
         if get_str(&r, "status") == "rejected" {
             assert_eq!(code_of(&get(&r, "reason")), "not_signed_in");
@@ -361,11 +322,13 @@ async fn concurrent_calls_never_trip_recursive_use() {
 #[wasm_bindgen_test]
 async fn gizo_admin_calls_work_outside_a_browser() {
     let auth = AuthClient::new(emulator_options("gizo", &"memory".into())).expect("options");
-    let admin = wait(auth.gizo_access_token("demo-client".into(), "demo-secret".into()))
-        .await
-        .expect("admin token")
-        .as_string()
-        .expect("a string");
+    let admin = ok(
+        auth.gizo_access_token("demo-client".into(), "demo-secret".into()),
+        "admin token",
+    )
+    .await
+    .as_string()
+    .expect("a string");
     assert!(!admin.is_empty());
     let info = expect_code(
         auth.gizo_access_token("demo-client".into(), "wrong".into()),
@@ -380,11 +343,13 @@ async fn gizo_admin_calls_work_outside_a_browser() {
     let (_user, session) = sign_in(o, "+491705550105").await;
     let sub = get_str(&get(&session, "claims"), "sub");
     let id: f64 = sub.parse().expect("a numeric GIZO user id");
-    let token = wait(auth.gizo_client_token(admin.into(), id.into()))
-        .await
-        .expect("client token")
-        .as_string()
-        .expect("a string");
+    let token = ok(
+        auth.gizo_client_token(admin.into(), id.into()),
+        "client token",
+    )
+    .await
+    .as_string()
+    .expect("a string");
     let decoded = decode_token(&token.into()).expect("a JWT");
     assert_eq!(get_str(&decoded, "subject"), sub);
     expect_code(
@@ -405,27 +370,29 @@ async fn gizo_admin_calls_work_outside_a_browser() {
 async fn arita_extra_endpoints() {
     let phone = "+491705550111";
     let (auth, _) = sign_in(emulator_options("arita", &"memory".into()), phone).await;
-    let check = wait(auth.arita_account_check(phone.into()))
-        .await
-        .expect("account check");
+    let check = ok(auth.arita_account_check(phone.into()), "account check").await;
     assert_eq!(get(&check, "exists").as_bool(), Some(true));
     assert_eq!(get(&check, "accountType").as_f64(), Some(3.0));
-    let unknown = wait(auth.arita_account_check("+491747707607".into()))
-        .await
-        .expect("account check");
+    let unknown = ok(
+        auth.arita_account_check("+491747707607".into()),
+        "account check",
+    )
+    .await;
     assert_eq!(get(&unknown, "exists").as_bool(), Some(false));
     expect_code(auth.arita_set_password("short".into()), "invalid_input").await;
-    wait(auth.arita_set_password("a-Longer-passw0rd!".into()))
-        .await
-        .expect("password set");
-    let after = wait(auth.arita_account_check(phone.into()))
-        .await
-        .expect("account check");
+    ok(
+        auth.arita_set_password("a-Longer-passw0rd!".into()),
+        "password set",
+    )
+    .await;
+    let after = ok(auth.arita_account_check(phone.into()), "account check").await;
     assert_eq!(get(&after, "setPassword").as_bool(), Some(true));
-    wait(auth.arita_update_device_token("push-token-1".into()))
-        .await
-        .expect("device token");
-    wait(auth.sign_out()).await.expect("signOut");
+    ok(
+        auth.arita_update_device_token("push-token-1".into()),
+        "device token",
+    )
+    .await;
+    ok(auth.sign_out(), "signOut").await;
     expect_code(
         auth.arita_update_device_token("push-token-1".into()),
         "not_signed_in",
@@ -440,16 +407,12 @@ async fn sso_extra_endpoints() {
     let phone = "+491705550109"; // SSO only here (the Vite page uses it with Monetha)
     let (auth, session) = sign_in(emulator_options("sso", &"memory".into()), phone).await;
     let numbers = Array::of2(&phone.into(), &"+491747707607".into());
-    let rows = Array::from(
-        &wait(auth.sso_user_status(numbers.into()))
-            .await
-            .expect("user status"),
-    );
+    let rows = Array::from(&ok(auth.sso_user_status(numbers.into()), "user status").await);
     assert_eq!(rows.length(), 2);
     assert_eq!(get_str(&rows.get(0), "user"), phone);
     assert_eq!(get(&rows.get(0), "isRegistered").as_bool(), Some(true));
     assert_eq!(get(&rows.get(1), "isRegistered").as_bool(), Some(false));
-    let user = wait(auth.sso_get_user()).await.expect("user");
+    let user = ok(auth.sso_get_user(), "user").await;
     let sub = get_str(&get(&session, "claims"), "sub");
     assert_eq!(
         get(&user, "id").as_f64().map(|id| id.to_string()),
@@ -463,16 +426,14 @@ async fn sso_extra_endpoints() {
 
     // `POST user`: the user an auth code (from `auth`, asked for here by hand) belongs to.
     let sms = format!(r#"{{"telephone":"{phone}"}}"#);
-    wait(post_json(&emulator_url("/sso/sms"), &sms))
-        .await
-        .expect("sms");
+    ok(post_json(&emulator_url("/sso/sms"), &sms), "sms").await;
     let auth_body = format!(r#"{{"telephone":"{phone}","code":"{CODE}"}}"#);
-    let out = wait(post_json(&emulator_url("/sso/auth"), &auth_body))
-        .await
-        .expect("auth");
-    let created = wait(auth.sso_create_user(phone.into(), get(&out, "authCode")))
-        .await
-        .expect("create user");
+    let out = ok(post_json(&emulator_url("/sso/auth"), &auth_body), "auth").await;
+    let created = ok(
+        auth.sso_create_user(phone.into(), get(&out, "authCode")),
+        "create user",
+    )
+    .await;
     assert_eq!(get(&created, "id").as_f64(), get(&user, "id").as_f64());
     let info = expect_code(
         auth.sso_create_user(phone.into(), "not-a-code".into()),
@@ -483,23 +444,25 @@ async fn sso_extra_endpoints() {
 
     // The e-mail calls: change the address (opt-in mail), its state, the opt-in.
     let email = format!("wasm-{}@example.test", js_sys::Date::now());
-    let status = wait(auth.sso_email_status(email.as_str().into(), JsValue::UNDEFINED))
-        .await
-        .expect("email status");
+    let status = ok(
+        auth.sso_email_status(email.as_str().into(), JsValue::UNDEFINED),
+        "email status",
+    )
+    .await;
     assert_eq!(get_str(&status, "status"), "none");
-    wait(auth.sso_email(email.as_str().into(), JsValue::UNDEFINED))
-        .await
-        .expect("email");
-    let status = wait(auth.sso_email_status(email.as_str().into(), phone.into()))
-        .await
-        .expect("email status");
+    ok(
+        auth.sso_email(email.as_str().into(), JsValue::UNDEFINED),
+        "email",
+    )
+    .await;
+    let status = ok(
+        auth.sso_email_status(email.as_str().into(), phone.into()),
+        "email status",
+    )
+    .await;
     assert_eq!(get_str(&status, "email"), email);
     assert_eq!(get_str(&status, "status"), "pending");
-    let mail = Array::from(
-        &wait(get_json(&emulator_url("/__emulator/mail")))
-            .await
-            .expect("mail"),
-    );
+    let mail = Array::from(&ok(get_json(&emulator_url("/__emulator/mail")), "mail").await);
     let sent = mail
         .iter()
         .find(|m| get_str(m, "to") == email)
@@ -509,12 +472,12 @@ async fn sso_extra_endpoints() {
         "validation_failed",
     )
     .await;
-    wait(auth.sso_email_optin(get(&sent, "optinCode")))
-        .await
-        .expect("opt-in");
-    let status = wait(auth.sso_email_status(email.as_str().into(), JsValue::UNDEFINED))
-        .await
-        .expect("email status");
+    ok(auth.sso_email_optin(get(&sent, "optinCode")), "opt-in").await;
+    let status = ok(
+        auth.sso_email_status(email.as_str().into(), JsValue::UNDEFINED),
+        "email status",
+    )
+    .await;
     assert_eq!(get_str(&status, "status"), "confirmed");
     let info = expect_code(
         auth.sso_email(email.as_str().into(), "+491705550101".into()),
@@ -523,7 +486,7 @@ async fn sso_extra_endpoints() {
     .await;
     assert_eq!(get(&info, "status").as_f64(), Some(403.0));
 
-    wait(auth.sign_out()).await.expect("signOut");
+    ok(auth.sign_out(), "signOut").await;
     expect_code(auth.sso_get_user(), "not_signed_in").await;
     expect_code(
         auth.sso_email(email.as_str().into(), JsValue::UNDEFINED),
@@ -538,21 +501,24 @@ async fn arita_password_login_logout_and_reset() {
     let mut o = emulator_options("arita", &"memory".into());
     set(&o, "deviceToken", &"push-token-2".into());
     let (auth, _) = sign_in(o, phone).await;
-    wait(auth.arita_set_password("first-Passw0rd".into()))
-        .await
-        .expect("password set");
-    let info = wait(auth.arita_info()).await.expect("info");
+    ok(
+        auth.arita_set_password("first-Passw0rd".into()),
+        "password set",
+    )
+    .await;
+    let info = ok(auth.arita_info(), "info").await;
     assert!(get_str(&info, "phone").ends_with("1705550102"));
-    let old = wait(auth.get_token())
+    let old = ok(auth.get_token(), "token")
         .await
-        .expect("token")
         .as_string()
         .expect("a string");
     // signOut revokes the token on the server (`DELETE /app/auth/logout`).
-    wait(auth.sign_out()).await.expect("signOut");
-    let status = wait(bearer_status(&emulator_url("/app/auth/info"), &old))
-        .await
-        .expect("status");
+    ok(auth.sign_out(), "signOut").await;
+    let status = ok(
+        bearer_status(&emulator_url("/app/auth/info"), &old),
+        "status",
+    )
+    .await;
     assert_eq!(status.as_f64(), Some(401.0), "the old token is revoked");
     expect_code(auth.arita_info(), "not_signed_in").await;
 
@@ -569,9 +535,11 @@ async fn arita_password_login_logout_and_reset() {
     )
     .await;
     assert_eq!(get(&info, "status").as_f64(), Some(200.0));
-    let session = wait(b.arita_login("+49 170 5550102".into(), "first-Passw0rd".into()))
-        .await
-        .expect("password login");
+    let session = ok(
+        b.arita_login("+49 170 5550102".into(), "first-Passw0rd".into()),
+        "password login",
+    )
+    .await;
     assert_eq!(get_str(&session, "phone"), phone);
     assert_eq!(get_str(&session, "provider"), "arita");
     assert_eq!(js_sys::Map::from(get(&storage, "map")).size(), 1, "stored");
@@ -580,22 +548,16 @@ async fn arita_password_login_logout_and_reset() {
     assert!(events
         .iter()
         .any(|e| e.as_string().as_deref() == Some("SIGNED_IN")));
-    let token = wait(b.get_token()).await.expect("token");
+    let token = ok(b.get_token(), "token").await;
     assert_eq!(token.as_string(), Some(get_str(&session, "token")));
 
     // The username lookup gives the blurred contact.
-    let users = Array::from(
-        &wait(get_json(&emulator_url("/__emulator/users")))
-            .await
-            .expect("users"),
-    );
+    let users = Array::from(&ok(get_json(&emulator_url("/__emulator/users")), "users").await);
     let me = users
         .iter()
         .find(|u| get_str(u, "provider") == "arita" && get_str(u, "e164") == phone)
         .expect("the user");
-    let blurred = wait(b.arita_username_info(get(&me, "username")))
-        .await
-        .expect("username info");
+    let blurred = ok(b.arita_username_info(get(&me, "username")), "username info").await;
     assert_eq!(get_str(&blurred, "phone"), "******02");
 
     // Forgotten password: code, verify, new password; then a login with it.
@@ -605,9 +567,7 @@ async fn arita_password_login_logout_and_reset() {
     )
     .await;
     expect_code(b.arita_verify_forgot_password(CODE.into()), "invalid_state").await;
-    wait(b.arita_forgot_password(phone.into()))
-        .await
-        .expect("reset code sent");
+    ok(b.arita_forgot_password(phone.into()), "reset code sent").await;
     expect_code(b.arita_verify_forgot_password("12".into()), "invalid_code").await;
     expect_code(
         b.arita_verify_forgot_password("111111".into()),
@@ -619,27 +579,33 @@ async fn arita_password_login_logout_and_reset() {
         "invalid_state",
     )
     .await;
-    wait(b.arita_verify_forgot_password(CODE.into()))
-        .await
-        .expect("reset code accepted");
+    ok(
+        b.arita_verify_forgot_password(CODE.into()),
+        "reset code accepted",
+    )
+    .await;
     expect_code(b.arita_reset_password("weak".into()), "invalid_input").await;
-    wait(b.arita_reset_password("new-Passw0rd".into()))
-        .await
-        .expect("password reset");
+    ok(
+        b.arita_reset_password("new-Passw0rd".into()),
+        "password reset",
+    )
+    .await;
     expect_code(
         b.arita_reset_password("new-Passw0rd".into()),
         "invalid_state",
     )
     .await;
-    wait(b.sign_out()).await.expect("signOut");
+    ok(b.sign_out(), "signOut").await;
     expect_code(
         b.arita_login(phone.into(), "first-Passw0rd".into()),
         "server",
     )
     .await;
-    let again = wait(b.arita_login(phone.into(), "new-Passw0rd".into()))
-        .await
-        .expect("login with the new password");
+    let again = ok(
+        b.arita_login(phone.into(), "new-Passw0rd".into()),
+        "login with the new password",
+    )
+    .await;
     assert_eq!(get_str(&again, "phone"), phone);
 
     // Without a device token a password login is refused before any request.
@@ -655,22 +621,9 @@ async fn arita_password_login_logout_and_reset() {
 async fn token_expiring_reaches_listeners() {
     // Reverify cannot renew a token: when it is due (half-way through a 4 s life, the
     // 60 s margin being capped), listeners hear TOKEN_EXPIRING with the session.
-    let routes = obj("{}");
-    set(
-        &routes,
-        "/sso/sms",
-        &Array::of2(&201.into(), &"{}".into()).into(),
-    );
-    let body = format!(r#"{{"token":"{}"}}"#, make_jwt(4.0, "u1"));
-    set(
-        &routes,
-        "/sso/auth",
-        &Array::of2(&201.into(), &body.into()).into(),
-    );
-    let o = obj(
-        r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":true,"refresh":{"strategy":"reverify"}}"#,
-    );
-    set(&o, "fetch", &fake_fetch(&routes).into());
+    let o = fake_sso_options(4.0);
+    set(&o, "autoRefresh", &JsValue::TRUE);
+    set(&o, "refresh", &obj(r#"{"strategy":"reverify"}"#));
     let (auth, session) = sign_in(o, "+491705550106").await;
     let listener = recorder();
     let _off = auth.on_auth_state_change(listener.clone());

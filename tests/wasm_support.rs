@@ -120,6 +120,21 @@ pub fn emulator_url(path: &str) -> String {
 /// The code every test number accepts (see xtask/src/pkg/tests.rs).
 pub const CODE: &str = "482135";
 
+/// What `p` resolves to; panics naming `what` and the `AuthError`'s code and message.
+pub async fn ok(p: Promise, what: &str) -> JsValue {
+    match wait(p).await {
+        Ok(v) => v,
+        Err(e) => {
+            let info = error_info(&e);
+            panic!(
+                "{what}: {} {}",
+                get_str(&info, "code"),
+                get_str(&info, "message")
+            )
+        }
+    }
+}
+
 /// A JSON object literal as a JS object.
 pub fn obj(json: &str) -> JsValue {
     JSON::parse(json).expect("valid JSON in a test")
@@ -223,4 +238,39 @@ pub async fn sign_in(options: JsValue, phone: &str) -> (AuthClient, JsValue) {
 /// An empty object.
 pub fn empty() -> JsValue {
     Object::new().into()
+}
+
+/// Options signing in through a fake SSO (injected `fetch`) whose token lives `lifetime`
+/// seconds; memory storage, a 60 s refresh margin, no auto-refresh.
+pub fn fake_sso_options(lifetime: f64) -> JsValue {
+    let routes = obj("{}");
+    let sms = js_sys::Array::of2(&201.into(), &"{}".into());
+    set(&routes, "/sso/sms", &sms.into());
+    let body = format!(r#"{{"token":"{}"}}"#, make_jwt(lifetime, "u1"));
+    let auth = js_sys::Array::of2(&201.into(), &body.into());
+    set(&routes, "/sso/auth", &auth.into());
+    let o = obj(
+        r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":false}"#,
+    );
+    set(&o, "fetch", &fake_fetch(&routes).into());
+    o
+}
+
+/// [`fake_sso_options`] with the callback refresh strategy.
+pub fn refresh_options(lifetime: f64, callback: &Function) -> JsValue {
+    let o = fake_sso_options(lifetime);
+    let refresh = obj(r#"{"strategy":"callback"}"#);
+    set(&refresh, "callback", callback);
+    set(&o, "refresh", &refresh);
+    o
+}
+
+/// A refresh callback returning a new one-hour token, counting its calls (`count`).
+pub fn new_token_callback() -> Function {
+    let f = Closure::<dyn Fn() -> JsValue>::new(|| {
+        let r = obj("{}");
+        set(&r, "token", &make_jwt(3600.0, "u1").into());
+        r
+    });
+    counter(&f.into_js_value().into())
 }

@@ -123,7 +123,7 @@ impl Plan {
 
     /// Whether some number type (fixed line, mobile, toll free, …) matches: what
     /// libphonenumber calls a valid number. Only answers for plans whose type patterns
-    /// the table keeps ([`Plan::has_types`]).
+    /// the table keeps (regions told apart by validation; for the others, false).
     pub fn matches_some_type(&self, national: &[u8]) -> bool {
         let bit = length_bit(national.len());
         let types = tables()

@@ -30,68 +30,59 @@ pub(crate) type Jump = (u16, u16);
 /// through the sub-slice starting at its first byte.
 pub(crate) fn jumps(text: &[u8]) -> Vec<Jump> {
     let mut t = vec![(1u16, 0u16); text.len() + 1];
-    let mut set = |at: usize, end: usize, which: bool| {
-        let d = u16::try_from(end.saturating_sub(at)).unwrap_or(u16::MAX);
-        if let Some(j) = t.get_mut(at) {
-            if which {
-                j.1 = d;
-            } else {
-                j.0 = d.max(1);
-            }
-        }
-    };
-    // Open groups: (index of `(`, start of its current alternative); the pattern
-    // itself is the outermost, without a `(`.
+    // Records are far shorter than 64 KiB; a longer text gets wrong (never unsafe) jumps.
+    let dist = |from: usize, to: usize| to.saturating_sub(from) as u16;
+    // Open groups: where the `(` is (none for the pattern itself) and where the
+    // current alternative starts.
     let mut open: Vec<(Option<usize>, usize)> = vec![(None, 0)];
     let mut i = 0;
-    while let Some(&c) = text.get(i) {
-        match c {
-            b' ' | b';' => {
-                for (paren, alt) in open.drain(..) {
-                    set(alt, i, true);
-                    if let Some(p) = paren {
-                        set(p, i, false);
-                    }
-                }
-                open.push((None, i + 1));
-            }
+    while i <= text.len() {
+        // The end of the text ends the pattern as a space does.
+        match text.get(i).copied().unwrap_or(b' ') {
             b'(' => {
                 let skip = if text.get(i + 1) == Some(&b'?') { 3 } else { 1 };
                 open.push((Some(i), i + skip));
             }
             b'|' => {
                 if let Some(top) = open.last_mut() {
-                    set(top.1, i, true);
+                    if let Some(j) = t.get_mut(top.1) {
+                        j.1 = dist(top.1, i);
+                    }
                     top.1 = i + 1;
                 }
             }
-            b')' if open.len() > 1 => {
-                if let Some((paren, alt)) = open.pop() {
-                    set(alt, i, true);
-                    if let Some(p) = paren {
-                        set(p, i + 1, false);
+            c @ (b')' | b' ' | b';') => {
+                // `)` closes its group; a space or `;` every group and the pattern.
+                while let Some((paren, alt)) = open.pop() {
+                    if let Some(j) = t.get_mut(alt) {
+                        j.1 = dist(alt, i);
                     }
+                    if let Some(p) = paren {
+                        if let Some(j) = t.get_mut(p) {
+                            j.0 = dist(p, i + 1).max(1);
+                        }
+                        if c == b')' {
+                            break;
+                        }
+                    }
+                }
+                if open.is_empty() {
+                    open.push((None, i + 1));
                 }
             }
             b'[' => {
-                let end = text
+                let close = text
                     .get(i..)
-                    .and_then(|rest| rest.iter().position(|&c| c == b']'))
-                    .map_or(text.len(), |p| i + p + 1);
-                set(i, end, false);
-                i = end;
-                continue;
+                    .and_then(|rest| rest.iter().position(|&c| c == b']'));
+                if let Some(j) = t.get_mut(i) {
+                    j.0 = dist(i, close.map_or(text.len(), |p| i + p + 1)).max(1);
+                }
+                i += close.unwrap_or(0);
             }
             b'\\' => i += 1,
             _ => {}
         }
         i += 1;
-    }
-    for (paren, alt) in open {
-        set(alt, text.len(), true);
-        if let Some(p) = paren {
-            set(p, text.len(), false);
-        }
     }
     t
 }
@@ -99,41 +90,36 @@ pub(crate) fn jumps(text: &[u8]) -> Vec<Jump> {
 /// `pattern` matches all of `input`. `jumps` is `pattern`'s [`Jump`] table (or a
 /// table starting at it); a shorter one is computed here.
 pub(crate) fn matches_entirely(pattern: &str, jumps: &[Jump], input: &[u8]) -> bool {
-    with_jumps(pattern, jumps, |j| {
-        let m = Matcher::new(pattern, j, input);
-        m.alts(0, 0, &mut |end| end == input.len())
-    })
+    let own = own_jumps(pattern, jumps);
+    let m = Matcher::new(pattern, own.as_deref().unwrap_or(jumps), input);
+    m.alts(0, 0, &mut |end| end == input.len())
 }
 
 /// The length of `pattern`'s match at the start of `input` (JavaScript's
 /// `^(?:pattern)` exec), with the spans of its capturing groups. `jumps` as for
 /// [`matches_entirely`].
 pub(crate) fn match_prefix(pattern: &str, jumps: &[Jump], input: &[u8]) -> Option<PrefixMatch> {
-    with_jumps(pattern, jumps, |j| {
-        let m = Matcher::new(pattern, j, input);
-        let mut len = None;
-        let mut groups = [UNSET; MAX_GROUPS];
-        m.alts(0, 0, &mut |end| {
-            len = Some(end);
-            for (g, c) in groups.iter_mut().zip(m.caps.iter()) {
-                *g = c.get();
-            }
-            true
-        });
-        Some(PrefixMatch {
-            len: len?,
-            groups,
-            group_count: count_groups(pattern.as_bytes()),
-        })
+    let own = own_jumps(pattern, jumps);
+    let m = Matcher::new(pattern, own.as_deref().unwrap_or(jumps), input);
+    let mut len = None;
+    let mut groups = [UNSET; MAX_GROUPS];
+    m.alts(0, 0, &mut |end| {
+        len = Some(end);
+        for (g, c) in groups.iter_mut().zip(m.caps.iter()) {
+            *g = c.get();
+        }
+        true
+    });
+    Some(PrefixMatch {
+        len: len?,
+        groups,
+        group_count: count_groups(pattern.as_bytes()),
     })
 }
 
-fn with_jumps<T>(pattern: &str, jumps: &[Jump], f: impl FnOnce(&[Jump]) -> T) -> T {
-    if jumps.len() > pattern.len() {
-        f(jumps)
-    } else {
-        f(&self::jumps(pattern.as_bytes()))
-    }
+/// `pattern`'s own table when `jumps` is too short to be one for it.
+fn own_jumps(pattern: &str, jumps: &[Jump]) -> Option<Vec<Jump>> {
+    (jumps.len() <= pattern.len()).then(|| self::jumps(pattern.as_bytes()))
 }
 
 /// A successful [`match_prefix`].
@@ -418,6 +404,21 @@ mod tests {
             m.map(|m| (m.len, m.group(1), m.group_count)),
             Some((5, Some(1..3), 1))
         );
+    }
+
+    #[test]
+    fn one_table_serves_every_pattern_of_a_record() {
+        let record = r"X 1 (?:12|3)\d|4 [5-7](8)?;9 0";
+        let table = jumps(record.as_bytes());
+        let at = |p: &str| record.find(p).and_then(|i| table.get(i..)).unwrap();
+        let (first, second) = (r"(?:12|3)\d|4", "[5-7](8)?");
+        assert_eq!(at(first)[0], (8, 10));
+        assert!(matches_entirely(first, at(first), b"125"));
+        assert!(matches_entirely(first, at(first), b"4"));
+        assert!(!matches_entirely(first, at(first), b"45"));
+        let m = match_prefix(second, at(second), b"58");
+        assert_eq!(m.map(|m| (m.len, m.group(1))), Some((2, Some(1..2))));
+        assert!(!matches_entirely(second, at(second), b"589"));
     }
 
     #[test]

@@ -57,15 +57,16 @@ impl Token {
         let [alg, typ, kid] = top_members(&header, ["alg", "typ", "kid"])
             .ok_or(TokenError::BadJson { part: 1 })?
             .ok_or(TokenError::HeaderNotObject)?;
-        let string = |span: &Option<Range<usize>>, text: &str| {
+        // A member is absent or a string (its value starts with a quote).
+        let is_string = |span: &Option<Range<usize>>, text: &str| {
             span.clone()
                 .is_none_or(|r| text.as_bytes().get(r.start) == Some(&b'"'))
         };
-        if alg.is_none() || !string(&alg, &header) {
+        if alg.is_none() || !is_string(&alg, &header) {
             return Err(TokenError::InvalidHeader { name: "alg" });
         }
         for (span, name) in [(typ, "typ"), (kid, "kid")] {
-            if !string(&span, &header) {
+            if !is_string(&span, &header) {
                 return Err(TokenError::InvalidHeader { name });
             }
         }
@@ -78,11 +79,11 @@ impl Token {
         let time = |span: Option<Range<usize>>, name| numeric_date_at(&claims, span, name);
         let (exp, iat, nbf) = (time(exp, "exp")?, time(iat, "iat")?, time(nbf, "nbf")?);
         for (span, name) in [(&sub, "sub"), (&iss, "iss")] {
-            if !string(span, &claims) {
+            if !is_string(span, &claims) {
                 return Err(TokenError::InvalidClaim { name });
             }
         }
-        if !string(&aud, &claims) {
+        if !is_string(&aud, &claims) {
             audience(value_at(&claims, aud).as_ref())?;
         }
 
@@ -116,8 +117,14 @@ fn numeric_date_at(
     let Some(text) = span.and_then(|r| claims.get(r)) else {
         return Ok(None);
     };
-    if text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(secs) = text.parse() {
+    if text.len() <= 18 {
+        let mut secs: u64 = 0;
+        let mut plain = !text.is_empty();
+        for b in text.bytes() {
+            plain &= b.is_ascii_digit();
+            secs = secs * 10 + u64::from(b.wrapping_sub(b'0') & 0x0F);
+        }
+        if plain {
             return Ok(Some(secs));
         }
     }
@@ -144,8 +151,8 @@ fn top_members<const N: usize>(
         i: 0,
     };
     scan.ws();
-    let found = if scan.peek() == Some(b'{') {
-        Some(scan.object_members(text, names)?)
+    let found = if scan.byte() == b'{' {
+        Some(scan.object_members(text, names.map(name_code))?)
     } else {
         scan.value(0)?;
         None
@@ -154,43 +161,63 @@ fn top_members<const N: usize>(
     (scan.i == scan.s.len()).then_some(found)
 }
 
+/// A member name of up to three bytes as one integer (the names looked for are all
+/// three letters), so that comparing names costs no call even at `opt-level = "z"`;
+/// `u32::MAX` (no name) for any other length.
+fn name_code(name: &str) -> u32 {
+    match *name.as_bytes() {
+        [a, b, c] => u32::from_le_bytes([a, b, c, 0]),
+        _ => u32::MAX,
+    }
+}
+
 /// A non-allocating JSON syntax check, accepting exactly what [`json::parse`] accepts
 /// (after its UTF-8 check, which `String::from_utf8` has done).
+///
+/// Written for the size-optimised wasm build, which inlines little: bytes are read
+/// through [`Scan::byte`], where 0 stands for the end of the text (a NUL byte is never
+/// valid JSON outside a string, nor raw inside one, so both are refused alike).
 struct Scan<'a> {
     s: &'a [u8],
     i: usize,
 }
 
 impl Scan<'_> {
+    /// The current byte, 0 at the end.
     #[inline(always)]
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
+    fn byte(&self) -> u8 {
+        match self.s.get(self.i) {
+            Some(&b) => b,
+            None => 0,
+        }
     }
 
+    /// The current byte (0 at the end), moving past it.
     #[inline(always)]
-    fn next_byte(&mut self) -> Option<u8> {
-        let b = self.peek()?;
+    fn next_byte(&mut self) -> u8 {
+        let b = self.byte();
         self.i += 1;
-        Some(b)
+        b
     }
 
     #[inline(always)]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+        while let b' ' | b'\t' | b'\n' | b'\r' = self.byte() {
             self.i += 1;
         }
     }
 
-    /// The top-level object (at `{`): its members checked, the spans of `names` kept.
+    /// The top-level object (at `{`): its members checked, the spans of the names
+    /// (see [`name_code`]) kept.
     fn object_members<const N: usize>(
         &mut self,
         text: &str,
-        names: [&str; N],
+        names: [u32; N],
     ) -> Option<[Option<Range<usize>>; N]> {
         let mut found: [Option<Range<usize>>; N] = [const { None }; N];
         self.i += 1;
         self.ws();
-        if self.peek() == Some(b'}') {
+        if self.byte() == b'}' {
             self.i += 1;
             return Some(found);
         }
@@ -198,29 +225,29 @@ impl Scan<'_> {
             self.ws();
             let key_start = self.i;
             let escaped = self.string()?;
-            let key = text.get(key_start..self.i)?;
+            let code = if escaped {
+                // Rare: read the name the escapes spell.
+                match json::parse_str(text.get(key_start..self.i)?) {
+                    Ok(Value::String(k)) => name_code(&k),
+                    _ => u32::MAX,
+                }
+            } else {
+                name_code(text.get(key_start + 1..self.i - 1)?)
+            };
             self.ws();
-            if self.next_byte()? != b':' {
+            if self.next_byte() != b':' {
                 return None;
             }
             self.ws();
             let start = self.i;
             self.value(1)?;
-            let slot = if escaped {
-                // Rare: read the name the escapes spell.
-                match json::parse_str(key) {
-                    Ok(Value::String(k)) => names.iter().position(|n| *n == k),
-                    _ => None,
+            if let Some(slot) = names.iter().position(|&n| n == code) {
+                if let Some(slot) = found.get_mut(slot) {
+                    *slot = Some(start..self.i);
                 }
-            } else {
-                let bare = key.get(1..key.len().saturating_sub(1));
-                names.iter().position(|n| Some(*n) == bare)
-            };
-            if let Some(slot) = slot.and_then(|at| found.get_mut(at)) {
-                *slot = Some(start..self.i);
             }
             self.ws();
-            match self.next_byte()? {
+            match self.next_byte() {
                 b',' => {}
                 b'}' => return Some(found),
                 _ => return None,
@@ -231,7 +258,7 @@ impl Scan<'_> {
     /// One value at `depth` (leading whitespace allowed), as `json::parse` reads it.
     fn value(&mut self, depth: usize) -> Option<()> {
         self.ws();
-        match self.peek()? {
+        match self.byte() {
             b'n' => self.literal(b"null"),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
@@ -241,7 +268,7 @@ impl Scan<'_> {
                 let close = if open == b'[' { b']' } else { b'}' };
                 self.i += 1;
                 self.ws();
-                if self.peek() == Some(close) {
+                if self.byte() == close {
                     self.i += 1;
                     return Some(());
                 }
@@ -250,13 +277,13 @@ impl Scan<'_> {
                         self.ws();
                         self.string()?;
                         self.ws();
-                        if self.next_byte()? != b':' {
+                        if self.next_byte() != b':' {
                             return None;
                         }
                     }
                     self.value(depth + 1)?;
                     self.ws();
-                    match self.next_byte()? {
+                    match self.next_byte() {
                         b',' => {}
                         b if b == close => return Some(()),
                         _ => return None,
@@ -269,34 +296,38 @@ impl Scan<'_> {
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i + word.len();
-        (self.s.get(self.i..end)? == word).then(|| self.i = end)
+        if self.s.get(self.i..end)? != word {
+            return None;
+        }
+        self.i = end;
+        Some(())
     }
 
     /// One or more digits.
     fn digits(&mut self) -> Option<()> {
         let start = self.i;
-        while let Some(b'0'..=b'9') = self.peek() {
+        while self.byte().is_ascii_digit() {
             self.i += 1;
         }
         (self.i > start).then_some(())
     }
 
     fn number(&mut self) -> Option<()> {
-        if self.peek() == Some(b'-') {
+        if self.byte() == b'-' {
             self.i += 1;
         }
-        if self.peek() == Some(b'0') {
+        if self.byte() == b'0' {
             self.i += 1;
         } else {
             self.digits()?;
         }
-        if self.peek() == Some(b'.') {
+        if self.byte() == b'.' {
             self.i += 1;
             self.digits()?;
         }
-        if let Some(b'e' | b'E') = self.peek() {
+        if let b'e' | b'E' = self.byte() {
             self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
+            if let b'+' | b'-' = self.byte() {
                 self.i += 1;
             }
             self.digits()?;
@@ -306,20 +337,20 @@ impl Scan<'_> {
 
     /// A string (at its opening quote, which is checked); whether it has escapes.
     fn string(&mut self) -> Option<bool> {
-        if self.next_byte()? != b'"' {
+        if self.next_byte() != b'"' {
             return None;
         }
         let mut escaped = false;
         loop {
-            match self.next_byte()? {
+            match self.next_byte() {
                 b'"' => return Some(escaped),
                 b'\\' => {
                     escaped = true;
-                    match self.next_byte()? {
+                    match self.next_byte() {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
                         b'u' => {
                             for _ in 0..4 {
-                                if !self.next_byte()?.is_ascii_hexdigit() {
+                                if !self.next_byte().is_ascii_hexdigit() {
                                     return None;
                                 }
                             }
@@ -327,7 +358,8 @@ impl Scan<'_> {
                         _ => return None,
                     }
                 }
-                b if b < 0x20 => return None,
+                // Control characters, and the end of the text.
+                0..=0x1F => return None,
                 _ => {}
             }
         }

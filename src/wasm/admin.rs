@@ -19,8 +19,9 @@ impl AuthClient {
     #[wasm_bindgen(js_name = gizoAccessToken, unchecked_return_type = "Promise<string>")]
     pub fn gizo_access_token(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] client_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] client_secret: JsValue,
+        #[wasm_bindgen(js_name = clientId, unchecked_param_type = "string")] client_id: JsValue,
+        #[wasm_bindgen(js_name = clientSecret, unchecked_param_type = "string")]
+        client_secret: JsValue,
     ) -> Promise {
         self.call(Op::GizoAccessToken(client_id, client_secret))
     }
@@ -29,8 +30,8 @@ impl AuthClient {
     #[wasm_bindgen(js_name = gizoClientToken, unchecked_return_type = "Promise<string>")]
     pub fn gizo_client_token(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] admin_token: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] user_id: JsValue,
+        #[wasm_bindgen(js_name = adminToken, unchecked_param_type = "string")] admin_token: JsValue,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user_id: JsValue,
     ) -> Promise {
         self.call(Op::GizoClientToken(admin_token, user_id))
     }

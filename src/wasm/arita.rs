@@ -59,7 +59,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = aritaAccountCheck, unchecked_return_type = "Promise<AccountCheck>")]
     pub fn arita_account_check(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
         self.arita(Call::AccountCheck, login_id, JsValue::UNDEFINED)
     }
@@ -83,7 +83,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = aritaLogin, unchecked_return_type = "Promise<Session>")]
     pub fn arita_login(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
     ) -> Promise {
         self.arita(Call::Login, login_id, password)
@@ -102,7 +102,8 @@ impl AuthClient {
     #[wasm_bindgen(js_name = aritaUpdateDeviceToken, unchecked_return_type = "Promise<void>")]
     pub fn arita_update_device_token(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] device_token: JsValue,
+        #[wasm_bindgen(js_name = deviceToken, unchecked_param_type = "string")]
+        device_token: JsValue,
     ) -> Promise {
         self.arita(Call::DeviceToken, device_token, JsValue::UNDEFINED)
     }
@@ -111,7 +112,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = aritaForgotPassword, unchecked_return_type = "Promise<void>")]
     pub fn arita_forgot_password(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
         self.arita(Call::ForgotPassword, login_id, JsValue::UNDEFINED)
     }

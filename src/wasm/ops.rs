@@ -77,8 +77,8 @@ pub fn spawn(inner: &Rc<Inner>, op: Op) {
     });
 }
 
-/// A boxed operation future: each operation is compiled on its own instead of being
-/// inlined into one large state machine (smaller wasm; see docs/wasm.md, "Size").
+/// A boxed operation future: each operation is its own state machine (a named function
+/// in a size profile) instead of one arm of a single large one.
 type Fut<'a> = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>> + 'a>>;
 
 /// Performs `op`; every failure is an `AuthError`.

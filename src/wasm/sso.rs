@@ -55,7 +55,7 @@ impl AuthClient {
     pub fn sso_create_user(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] username: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] auth_code: JsValue,
+        #[wasm_bindgen(js_name = authCode, unchecked_param_type = "string")] auth_code: JsValue,
     ) -> Promise {
         self.sso(Call::CreateUser, username, auth_code)
     }
@@ -66,7 +66,7 @@ impl AuthClient {
     pub fn sso_email(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] telephone: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] telephone: JsValue,
     ) -> Promise {
         self.sso(Call::Email, email, telephone)
     }
@@ -77,7 +77,7 @@ impl AuthClient {
     pub fn sso_email_status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] telephone: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] telephone: JsValue,
     ) -> Promise {
         self.sso(Call::EmailStatus, email, telephone)
     }
