@@ -96,11 +96,10 @@ extern "C" {
     #[wasm_bindgen(js_name = phoneInfo)]
     pub fn phone_info(fields: &str) -> JsValue;
 
-    /// The `DecodedToken` object from the header and claims JSON texts and the times (ms).
+    /// The `DecodedToken` object from `[header,claims]` JSON text and the times (ms).
     #[wasm_bindgen(js_name = decodedToken)]
     pub fn decoded_token(
-        header: &str,
-        claims: &str,
+        parts: &str,
         expires_at: Option<f64>,
         issued_at: Option<f64>,
         not_before: Option<f64>,

@@ -321,13 +321,14 @@ export function phoneInfo(s) {
 }
 
 /**
- * `decodeToken`'s result from the header and claims JSON texts (checked by the wasm
- * side: objects, `alg` a string, `typ`/`kid`/`sub` strings where present) and the
- * times in ms (undefined when absent).
+ * `decodeToken`'s result from the JSON text `[header,claims]` (checked by the wasm side:
+ * objects, `alg` a string, `typ`/`kid`/`sub` strings where present; one text so one
+ * `JSON.parse`) and the times in ms (undefined when absent).
  */
-export function decodedToken(headerText, claimsText, expiresAt, issuedAt, notBefore) {
-  const h = JSON.parse(headerText);
-  const claims = JSON.parse(claimsText);
+export function decodedToken(partsText, expiresAt, issuedAt, notBefore) {
+  const parts = JSON.parse(partsText);
+  const h = parts[0];
+  const claims = parts[1];
   return {
     header: { alg: h.alg, typ: h.typ ?? null, kid: h.kid ?? null },
     claims,

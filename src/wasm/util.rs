@@ -70,9 +70,15 @@ pub fn decode_token(
     let t = Token::decode_texts(&text).map_err(|e| error::to_js(&crate::Error::from(e)))?;
     // Seconds to ms: exact as an f64 up to 2^53 ms (the year 287396).
     let ms = |s: Option<u64>| s.map(|s| s.saturating_mul(1000) as f64);
+    // One text, one `JSON.parse`: `[header,claims]` (both parts are checked JSON).
+    let mut parts = String::with_capacity(t.header.len() + t.claims.len() + 3);
+    parts.push('[');
+    parts.push_str(&t.header);
+    parts.push(',');
+    parts.push_str(&t.claims);
+    parts.push(']');
     Ok(host::decoded_token(
-        &t.header,
-        &t.claims,
+        &parts,
         ms(t.exp),
         ms(t.iat),
         ms(t.nbf),
