@@ -209,10 +209,7 @@ pub fn request_code(
         },
     );
     if let Some(sms) = &sms {
-        state.sms.push_back(sms.clone());
-        while state.sms.len() > sms_cap.max(1) {
-            state.sms.pop_front();
-        }
+        state.log_sms(sms.clone(), sms_cap);
     }
     Ok(Issued { challenge_id, sms })
 }

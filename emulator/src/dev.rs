@@ -53,17 +53,21 @@ async fn sms(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, String
         (raw, parsed)
     });
     let state = app.state();
-    let list: Vec<_> = state
-        .sms
-        .iter()
-        .rev()
-        .filter(|s| match &filter {
-            None => true,
-            Some((raw, parsed)) => {
-                &s.e164 == raw || &s.to == raw || parsed.as_ref().is_some_and(|p| p == &s.e164)
-            }
-        })
-        .collect();
+    let list: Vec<_> = match &filter {
+        None => state.sms.iter().rev().collect(),
+        // A number that parses: its own list (the sender's `to` parses to the same E.164).
+        Some((_, Some(e164))) => state
+            .sms_by_number
+            .get(e164)
+            .map(|l| l.iter().rev().collect())
+            .unwrap_or_default(),
+        Some((raw, None)) => state
+            .sms
+            .iter()
+            .rev()
+            .filter(|s| &s.e164 == raw || &s.to == raw)
+            .collect(),
+    };
     json(StatusCode::OK, &json!(list))
 }
 

@@ -209,8 +209,11 @@ pub struct State {
     pub number_sends: HashMap<String, VecDeque<u64>>,
     /// Code-request times per client within the rate window.
     pub client_sends: HashMap<IpAddr, VecDeque<u64>>,
-    /// Sent SMS, oldest first, capped.
+    /// Sent SMS, oldest first, capped (write through [`State::log_sms`]).
     pub sms: VecDeque<Sms>,
+    /// The same SMS by E.164 number, oldest first: the inbox lookup of one number does
+    /// not scan the whole log under the lock (it did, and p99 grew with the log).
+    pub sms_by_number: HashMap<String, VecDeque<Sms>>,
     /// Registered users.
     pub users: HashMap<(Provider, String), User>,
     /// Last user id handed out.
@@ -235,6 +238,26 @@ impl std::fmt::Debug for State {
 }
 
 impl State {
+    /// Appends to the SMS log and its index, dropping the oldest beyond `cap`.
+    pub fn log_sms(&mut self, sms: Sms, cap: usize) {
+        self.sms_by_number
+            .entry(sms.e164.clone())
+            .or_default()
+            .push_back(sms.clone());
+        self.sms.push_back(sms);
+        while self.sms.len() > cap.max(1) {
+            let Some(old) = self.sms.pop_front() else {
+                break;
+            };
+            if let Some(list) = self.sms_by_number.get_mut(&old.e164) {
+                list.pop_front();
+                if list.is_empty() {
+                    self.sms_by_number.remove(&old.e164);
+                }
+            }
+        }
+    }
+
     /// The user of `provider` with number `e164`.
     pub fn user(&self, provider: Provider, e164: &str) -> Option<&User> {
         self.users.get(&(provider, e164.to_owned()))
@@ -261,5 +284,41 @@ impl State {
         let now_s = now / 1000;
         self.tokens.retain(|_, t| t.exp > now_s);
         self.auth_codes.retain(|_, a| a.expires_at > now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sms(e164: &str, code: &str) -> Sms {
+        Sms {
+            provider: "sso",
+            to: e164.to_owned(),
+            e164: e164.to_owned(),
+            code: code.to_owned(),
+            sent_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_index_follows_the_capped_log() {
+        let mut s = State::default();
+        s.log_sms(sms("+491", "1"), 3);
+        s.log_sms(sms("+492", "2"), 3);
+        s.log_sms(sms("+491", "3"), 3);
+        s.log_sms(sms("+493", "4"), 3); // evicts "1"
+        let codes = |n: &str| -> Vec<String> {
+            s.sms_by_number
+                .get(n)
+                .map(|l| l.iter().map(|m| m.code.clone()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(codes("+491"), ["3"]);
+        s.log_sms(sms("+494", "5"), 3); // evicts "2": its number leaves the index
+        assert!(!s.sms_by_number.contains_key("+492"));
+        let in_log: usize = s.sms_by_number.values().map(VecDeque::len).sum();
+        assert_eq!(in_log, s.sms.len());
+        assert_eq!(s.sms.len(), 3);
     }
 }

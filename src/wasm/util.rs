@@ -77,10 +77,5 @@ pub fn decode_token(
     parts.push(',');
     parts.push_str(&t.claims);
     parts.push(']');
-    Ok(host::decoded_token(
-        &parts,
-        ms(t.exp),
-        ms(t.iat),
-        ms(t.nbf),
-    ))
+    Ok(host::decoded_token(&parts, ms(t.exp), ms(t.iat), ms(t.nbf)))
 }
