@@ -506,6 +506,18 @@ fn known_message(status: u16, message: Option<&str>, retry: Option<u64>) -> Opti
             status: Some(status),
             message: owned,
         }
+    } else if has(&[
+        "密碼錯誤",
+        "密码错误",
+        "wrong password",
+        "incorrect password",
+        "invalid password",
+    ]) {
+        // `帳號或密碼錯誤` ("wrong account or password") on a password login.
+        Error::Unauthorized {
+            status,
+            message: owned,
+        }
     } else if has(&["手機號碼格式錯誤", "手机号码格式错误", "invalid phone"]) {
         Error::InvalidPhone(PhoneError::NotANumber)
     } else {

@@ -280,9 +280,10 @@ async fn arita_password_login_logout_and_reset() {
     )
     .await;
     ok(b.sign_out(), "signOut").await;
+    // The old password: Arita answers 200 `success:false` "帳號或密碼錯誤".
     expect_code(
         b.arita_login(phone.into(), "first-Passw0rd".into()),
-        "server",
+        "unauthorized",
     )
     .await;
     let again = ok(

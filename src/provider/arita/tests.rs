@@ -423,6 +423,8 @@ fn error_mappings() {
         (json(200, &env("嘗試次數過多")), "too_many_attempts"),
         (json(200, &env("請求過於頻繁")), "rate_limited"),
         (json(200, &env("手機號碼格式錯誤")), "invalid_phone"),
+        (json(200, &env("帳號或密碼錯誤")), "unauthorized"),
+        (json(200, &env("Wrong password")), "unauthorized"),
         (json(401, &env("未授權")), "unauthorized"),
         (json(403, &env("forbidden")), "forbidden"),
         (json(500, "oops"), "server"),
