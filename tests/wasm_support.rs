@@ -75,7 +75,8 @@ export function recorder() {
 }
 export function errorInfo(e) {
   return { isAuthError: e instanceof Error && e.name === 'AuthError', code: e && e.code,
-    status: e && e.status, retryAfter: e && e.retryAfter, message: e && e.message };
+    status: e && e.status, retryAfter: e && e.retryAfter, message: e && e.message,
+    providerMessage: e && e.providerMessage };
 }
 export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 "#)]

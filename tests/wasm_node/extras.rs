@@ -215,10 +215,15 @@ async fn arita_password_login_logout_and_reset() {
     let _off = b.on_auth_state_change(listener.clone());
     let info = expect_code(
         b.arita_login(phone.into(), "wrong-Passw0rd".into()),
-        "server",
+        "unauthorized",
     )
     .await;
+    // Arita's failure envelope: HTTP 200, the backend's words kept.
     assert_eq!(get(&info, "status").as_f64(), Some(200.0));
+    assert_eq!(
+        get(&info, "providerMessage").as_string().as_deref(),
+        Some("帳號或密碼錯誤")
+    );
     let session = ok(
         b.arita_login("+49 170 5550102".into(), "first-Passw0rd".into()),
         "password login",
