@@ -29,17 +29,9 @@ impl Config {
     /// null; other members, such as the `provider` tag, are ignored). The error names
     /// the wrong member.
     pub fn from_json(v: &Value) -> Result<Config, String> {
-        let base_url = v
-            .get("baseUrl")
-            .and_then(Value::as_str)
-            .ok_or("baseUrl: expected a string")?;
-        let device_token = match v.get("deviceToken") {
-            None | Some(Value::Null) => None,
-            Some(t) => Some(t.as_str().ok_or("deviceToken: expected a string")?),
-        };
         Ok(Config {
-            base_url: base_url.to_owned(),
-            device_token: device_token.map(str::to_owned),
+            base_url: common::config_required_str(v, "baseUrl")?,
+            device_token: common::config_str(v, "deviceToken")?,
         })
     }
 }

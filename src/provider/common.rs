@@ -266,6 +266,32 @@ pub(crate) fn token_from(
     Ok(Secret::new(token))
 }
 
+/// A configuration member read with `read`: `None` when absent or null, an error naming
+/// the member when it is of another kind than `kind` (`"appToken: expected a string"`).
+pub(crate) fn config_member<'a, T>(
+    v: &'a Value,
+    key: &str,
+    read: impl FnOnce(&'a Value) -> Option<T>,
+    kind: &str,
+) -> Result<Option<T>, String> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(member) => read(member)
+            .map(Some)
+            .ok_or_else(|| format!("{key}: expected {kind}")),
+    }
+}
+
+/// An optional string member of a configuration (see [`config_member`]).
+pub(crate) fn config_str(v: &Value, key: &str) -> Result<Option<String>, String> {
+    Ok(config_member(v, key, Value::as_str, "a string")?.map(str::to_owned))
+}
+
+/// A required string member of a configuration.
+pub(crate) fn config_required_str(v: &Value, key: &str) -> Result<String, String> {
+    config_str(v, key)?.ok_or_else(|| format!("{key}: expected a string"))
+}
+
 /// Lenient readers for optional fields of user profiles: `null`, a missing field or a
 /// value of the wrong type all become `None` instead of failing the whole response.
 pub(crate) fn opt_str(v: &Value, key: &str) -> Option<String> {

@@ -231,13 +231,13 @@ impl Description {
         }
         // Shared headers are sent with every request, so they may use no placeholder.
         self.check_templates("headers", None, &self.headers, &[])?;
-        self.check_endpoint("requestCode", &self.request_code, &PHONE_VARS)?;
+        self.check_endpoint("requestCode", &self.request_code, PHONE_VARS)?;
         for (name, endpoint) in [
             ("verify", Some(&self.verify)),
             ("signUp", self.sign_up.as_ref()),
         ] {
             let Some(endpoint) = endpoint else { continue };
-            let used = self.check_endpoint(name, endpoint, &CODE_VARS)?;
+            let used = self.check_endpoint(name, endpoint, CODE_VARS)?;
             if !used.iter().any(|u| u == "code" || u == "codeNumber") {
                 return Err(DescriptionError::CodeNotSent(name));
             }

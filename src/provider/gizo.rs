@@ -39,19 +39,9 @@ impl Config {
     /// Reads `{"baseUrl": "…", "appToken": "…"}` (`appToken` may be absent or null; the
     /// `provider` tag and unknown members are ignored). The error names the wrong member.
     pub fn from_json(v: &Value) -> Result<Config, String> {
-        let base_url = v
-            .get("baseUrl")
-            .and_then(Value::as_str)
-            .ok_or("baseUrl: expected a string")?;
-        let app_token = match v.get("appToken") {
-            None | Some(Value::Null) => None,
-            Some(t) => Some(Secret::new(
-                t.as_str().ok_or("appToken: expected a string")?,
-            )),
-        };
         Ok(Config {
-            base_url: base_url.to_owned(),
-            app_token,
+            base_url: common::config_required_str(v, "baseUrl")?,
+            app_token: common::config_str(v, "appToken")?.map(Secret::new),
         })
     }
 }

@@ -25,15 +25,9 @@ impl Config {
     /// Reads `{"baseUrl": "…", "deviceId": "…"}` (both required; the `provider` tag and
     /// unknown members are ignored). The error names the wrong member.
     pub fn from_json(v: &Value) -> Result<Config, String> {
-        let string = |key: &str| {
-            v.get(key)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| format!("{key}: expected a string"))
-        };
         Ok(Config {
-            base_url: string("baseUrl")?,
-            device_id: string("deviceId")?,
+            base_url: common::config_required_str(v, "baseUrl")?,
+            device_id: common::config_required_str(v, "deviceId")?,
         })
     }
 }

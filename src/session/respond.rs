@@ -22,16 +22,21 @@ impl<F: Flow> Machine<F> {
         if matches!(self.state, State::SignedIn(_) | State::Refreshing(..)) {
             return Err(super::invalid_state("already signed in; sign out first"));
         }
+        Ok(self.enter_signed_in(now, login, verified))
+    }
+
+    /// The session for `verified`, announced (`SignedIn`, `SnapshotChanged`) and entered.
+    fn enter_signed_in(&mut self, now: u64, phone: String, verified: Verified) -> Session {
         let session = Session {
             provider: self.flow.name().to_owned(),
-            phone: login,
+            phone,
             token: self.token_from(&verified.token, now),
             user: verified.user,
         };
         self.events.push_back(Event::SignedIn(session.clone()));
         self.events.push_back(Event::SnapshotChanged);
         self.state = State::SignedIn(self.live(session.clone(), None));
-        Ok(session)
+        session
     }
 
     pub(super) fn on_response(&mut self, now: u64, op: Op, resp: &HttpResponse) {
@@ -145,15 +150,8 @@ impl<F: Flow> Machine<F> {
             // Unreachable: leaving CodeSent cancels the verify.
             return self.done(op, Err(super::invalid_state("no code was requested")));
         };
-        let session = Session {
-            provider: self.flow.name().to_owned(),
-            phone: c.phone.e164(),
-            token: self.token_from(&verified.token, now),
-            user: verified.user,
-        };
-        self.events.push_back(Event::SignedIn(session.clone()));
-        self.events.push_back(Event::SnapshotChanged);
-        self.state = State::SignedIn(self.live(session, None));
+        let phone = c.phone.e164();
+        self.enter_signed_in(now, phone, verified);
         self.done(op, Ok(()));
     }
 }

@@ -129,27 +129,35 @@ fn strip_padding(bytes: &[u8]) -> Option<&[u8]> {
     bytes.get(..bytes.len() - pads)
 }
 
+/// A plain reference encoder for tests (round trips, building JWTs), with `=` padding
+/// when `padded`.
+#[cfg(test)]
+pub(crate) fn encode(data: &[u8], padded: bool) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+        if padded {
+            out.push_str(&"=="[..3 - chunk.len()]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::decode;
 
-    /// A reference encoder, for round trips.
     fn encode(data: &[u8]) -> String {
-        const ALPHABET: &[u8; 64] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut out = String::new();
-        for chunk in data.chunks(3) {
-            let b = [
-                chunk[0],
-                chunk.get(1).copied().unwrap_or(0),
-                chunk.get(2).copied().unwrap_or(0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..=chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-        }
-        out
+        super::encode(data, false)
     }
 
     #[test]

@@ -7,26 +7,7 @@ use super::texts_tests::decode_both;
 use super::*;
 use crate::json;
 
-/// base64url of `data`, with `=` padding when `padded`.
-fn b64(data: &[u8], padded: bool) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-        if padded {
-            out.push_str(&"=="[..3 - chunk.len()]);
-        }
-    }
-    out
-}
+use super::base64url::encode as b64;
 
 /// A JWT with these header and claims texts and a fake signature.
 fn jwt_from_text(header: &str, claims: &str) -> String {

@@ -146,6 +146,7 @@ impl AuthClient {
 /// parse (one `send` for every call keeps the wasm small).
 pub(super) async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> JsResult {
     let cfg = inner
+        .settings
         .arita
         .clone()
         .ok_or_else(|| error::config("Arita calls need provider: 'arita'."))?;

@@ -112,15 +112,8 @@ pub struct Inner {
     pub store: JsValue,
     pub storage_kind: String,
     pub key: String,
-    pub lock_timeout_ms: f64,
-    pub app_token_fn: Option<Function>,
-    pub allow_client_secret: bool,
-    pub fetch: JsValue,
-    pub timeout_ms: f64,
-    pub strategy: RefreshStrategy,
-    pub gizo: Option<gizo::Config>,
-    pub arita: Option<arita::Config>,
-    pub sso: Option<sso::Config>,
+    /// What the options fixed at construction.
+    pub settings: Settings,
     /// Arita's forgotten-password flow, between its steps.
     pub reset: RefCell<Option<super::arita::Reset>>,
     /// Resolves once the stored session was restored.
@@ -150,31 +143,12 @@ impl Inner {
         key: String,
         settings: Settings,
     ) -> Rc<Inner> {
-        let Settings {
-            lock_timeout_ms,
-            app_token_fn,
-            allow_client_secret,
-            fetch,
-            timeout_ms,
-            strategy,
-            gizo,
-            arita,
-            sso,
-        } = settings;
         let inner = Rc::new(Inner {
             core,
             store,
             storage_kind,
             key,
-            lock_timeout_ms,
-            app_token_fn,
-            allow_client_secret,
-            fetch,
-            timeout_ms,
-            strategy,
-            gizo,
-            arita,
-            sso,
+            settings,
             reset: RefCell::new(None),
             ready: RefCell::new(None),
             written: RefCell::new(None),
@@ -346,7 +320,7 @@ impl Inner {
         });
         let lock = JsFuture::from(host::with_lock(
             &self.channel(),
-            self.lock_timeout_ms,
+            self.settings.lock_timeout_ms,
             &Function::from(f),
         ))
         .await;

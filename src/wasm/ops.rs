@@ -223,19 +223,19 @@ async fn fetch(inner: &Rc<Inner>, url: JsValue, init: JsValue) -> Result<JsValue
     let (url, init) = (&url, &init);
     let token = guarded(inner, Work::GetToken).await?;
     let token = token.as_string().unwrap_or_default();
-    let res = JsFuture::from(host::authed_fetch(&inner.fetch, url, init, &token)).await?;
-    let can_refresh = !matches!(inner.strategy, RefreshStrategy::Reverify);
+    let res = JsFuture::from(host::authed_fetch(&inner.settings.fetch, url, init, &token)).await?;
+    let can_refresh = !matches!(inner.settings.strategy, RefreshStrategy::Reverify);
     if js::get_number(&res, "status") != Some(401.0) || !can_refresh {
         return Ok(res);
     }
     let session = guarded(inner, Work::Refresh).await?;
     let token = js::get_string(&session, "token").unwrap_or_default();
-    JsFuture::from(host::authed_fetch(&inner.fetch, url, init, &token)).await
+    JsFuture::from(host::authed_fetch(&inner.settings.fetch, url, init, &token)).await
 }
 
 /// GIZO: asks the app for a fresh app token when `appToken` is a function.
 async fn refresh_app_token(inner: &Inner) -> Result<(), JsValue> {
-    let Some(f) = inner.app_token_fn.clone() else {
+    let Some(f) = inner.settings.app_token_fn.clone() else {
         return Ok(());
     };
     let v = JsFuture::from(host::call_user(&f, &JsValue::UNDEFINED, "invalid_config")).await?;

@@ -107,6 +107,7 @@ pub(super) async fn run(
     b: JsValue,
 ) -> Result<JsValue, JsValue> {
     let cfg = inner
+        .settings
         .sso
         .clone()
         .ok_or_else(|| error::config("SSO calls need provider: 'sso'."))?;

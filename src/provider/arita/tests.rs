@@ -468,10 +468,7 @@ fn otp_response(nature: u8) -> HttpResponse {
 }
 
 fn b64url(bytes: &[u8]) -> String {
-    crate::provider::common::base64(bytes)
-        .trim_end_matches('=')
-        .replace('+', "-")
-        .replace('/', "_")
+    crate::token::base64url::encode(bytes, false)
 }
 
 #[test]

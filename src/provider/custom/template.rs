@@ -5,19 +5,8 @@ use crate::error::Error;
 use crate::json::{Map, Value};
 use crate::phone::{PhoneError, PhoneNumber};
 
-pub(super) const PHONE_VARS: [&str; 5] =
-    ["phone", "e164", "nationalNumber", "countryCode", "region"];
-/// What verify and sign-up may use.
-pub(super) const CODE_VARS: [&str; 8] = [
-    "phone",
-    "e164",
-    "nationalNumber",
-    "countryCode",
-    "region",
-    "code",
-    "codeNumber",
-    "handle",
-];
+/// Every placeholder, in widening groups: the phone's, then what verify and sign-up may
+/// add, then `token` (refresh and sign-out).
 const ALL_VARS: [&str; 9] = [
     "phone",
     "e164",
@@ -29,6 +18,10 @@ const ALL_VARS: [&str; 9] = [
     "handle",
     "token",
 ];
+/// What the code request may use.
+pub(super) const PHONE_VARS: &[&str] = ALL_VARS.split_at(5).0;
+/// What verify and sign-up may use.
+pub(super) const CODE_VARS: &[&str] = ALL_VARS.split_at(8).0;
 
 /// The values placeholders take in one request.
 #[derive(Default)]

@@ -24,32 +24,21 @@ impl Config {
     /// `baseUrl` may be absent or null, other members (such as the `provider` tag) are
     /// ignored. The error names the wrong member (`credentials.type: …`).
     pub fn from_json(v: &Value) -> Result<Config, String> {
-        let base_url = optional(v, "baseUrl", Value::as_str, "a string")?
-            .ok_or("baseUrl: expected a string")?;
-        let credentials = optional(v, "credentials", |c| c.as_object().map(|_| c), "an object")?;
+        let base_url = common::config_required_str(v, "baseUrl")?;
+        let credentials =
+            common::config_member(v, "credentials", |c| c.as_object().map(|_| c), "an object")?;
         Ok(Config {
-            base_url: base_url.to_owned(),
+            base_url,
             credentials: credentials.map(Credentials::from_json).transpose()?,
-            agb: optional(v, "agb", Value::as_bool, "a boolean")?,
-            dataprotection: optional(v, "dataprotection", Value::as_bool, "a boolean")?,
-            push_token: optional(v, "pushToken", Value::as_str, "a string")?.map(str::to_owned),
+            agb: common::config_member(v, "agb", Value::as_bool, "a boolean")?,
+            dataprotection: common::config_member(
+                v,
+                "dataprotection",
+                Value::as_bool,
+                "a boolean",
+            )?,
+            push_token: common::config_str(v, "pushToken")?,
         })
-    }
-}
-
-/// A configuration member read with `read`: `None` when absent or null, an error naming
-/// the member when it is of another kind than `kind`.
-fn optional<'a, T>(
-    v: &'a Value,
-    key: &str,
-    read: impl FnOnce(&'a Value) -> Option<T>,
-    kind: &str,
-) -> Result<Option<T>, String> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(member) => read(member)
-            .map(Some)
-            .ok_or_else(|| format!("{key}: expected {kind}")),
     }
 }
 
