@@ -31,7 +31,7 @@
 use core::cell::RefCell;
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::Waker;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -41,7 +41,7 @@ use crate::phone::PhoneNumber;
 use crate::provider::{Flow, ProviderConfig, Verified};
 use crate::secret::{OtpCode, Secret};
 use crate::session::{
-    Action, CodeInfo, Config, Event, Machine, OpId, RequestId, Session, SnapshotError, StateKind,
+    Action, CodeInfo, Config, Event, Machine, OpId, Session, SnapshotError, StateKind,
 };
 
 /// A boxed, non-`Send` future.
@@ -513,107 +513,15 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
     }
 }
 
-/// A waiter for one operation's outcome; deregisters itself when dropped early.
-struct Interest<'a, T: Transport, C: Clock, F: Flow> {
-    client: &'a Client<T, C, F>,
-    op: OpId,
-    live: bool,
-}
-
-impl<T: Transport, C: Clock, F: Flow> Interest<'_, T, C, F> {
-    async fn wait(mut self) -> Result<(), Error> {
-        loop {
-            let (result, pumping, generation) = {
-                let d = self.client.driver.borrow();
-                let result = d.awaited.get(&self.op).and_then(|a| a.result.clone());
-                (result, d.pumping, d.generation)
-            };
-            if let Some(result) = result {
-                self.release();
-                return result;
-            }
-            if pumping {
-                Changed {
-                    driver: &self.client.driver,
-                    seen: generation,
-                }
-                .await;
-            } else {
-                self.client.pump().await;
-            }
-        }
-    }
-
-    fn release(&mut self) {
-        if !std::mem::replace(&mut self.live, false) {
-            return;
-        }
-        if let Ok(mut d) = self.client.driver.try_borrow_mut() {
-            if let Some(a) = d.awaited.get_mut(&self.op) {
-                a.waiters = a.waiters.saturating_sub(1);
-                if a.waiters == 0 {
-                    d.awaited.remove(&self.op);
-                }
-            }
-        }
-    }
-}
-
-impl<T: Transport, C: Clock, F: Flow> Drop for Interest<'_, T, C, F> {
-    fn drop(&mut self) {
-        self.release();
-    }
-}
-
-/// Ends a pump, also when its future is dropped mid-request: the request then counts
-/// as failed, so the operation ends instead of waiting forever.
-struct PumpGuard<'a, T: Transport, C: Clock, F: Flow> {
-    client: &'a Client<T, C, F>,
-    in_flight: Option<RequestId>,
-}
-
-impl<T: Transport, C: Clock, F: Flow> Drop for PumpGuard<'_, T, C, F> {
-    fn drop(&mut self) {
-        if let Some(id) = self.in_flight.take() {
-            if let Ok(mut m) = self.client.machine.try_borrow_mut() {
-                let error = Error::Network {
-                    message: "the request was cancelled".into(),
-                };
-                m.handle_transport_error(self.client.clock.now(), id, error);
-            }
-        }
-        if let Ok(mut d) = self.client.driver.try_borrow_mut() {
-            d.pumping = false;
-        }
-        self.client.notify();
-    }
-}
-
-/// Completes once the driver's generation moves past `seen`.
-struct Changed<'a> {
-    driver: &'a RefCell<Driver>,
-    seen: u64,
-}
-
-impl Future for Changed<'_> {
-    type Output = ();
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut d = self.driver.borrow_mut();
-        if d.generation != self.seen {
-            return Poll::Ready(());
-        }
-        if !d.wakers.iter().any(|w| w.will_wake(cx.waker())) {
-            d.wakers.push(cx.waker().clone());
-        }
-        Poll::Pending
-    }
-}
-
 fn invalid_state(message: &str) -> Error {
     Error::InvalidState {
         message: message.to_owned(),
     }
 }
+
+mod wait;
+
+use wait::{Interest, PumpGuard};
 
 #[cfg(test)]
 mod tests;
