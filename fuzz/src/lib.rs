@@ -62,6 +62,16 @@ pub fn phone_parse(data: &[u8]) {
         let _ = number.format(format);
     }
     let _ = (number.monetha_parts(), number.extension(), number.region());
+    // The grouped international form is `+<cc> ` and the same digits as E.164, in order
+    // (every international template of the metadata uses each group once, in order).
+    let international = number.format(PhoneFormat::International);
+    let cc = format!("+{} ", number.country_calling_code());
+    assert!(
+        international.starts_with(&cc),
+        "{international:?} lacks {cc:?}"
+    );
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    assert_eq!(digits(&international), digits(&number.e164()));
     // What we print must parse back, to the same country. It need not be the same
     // digits, nor a fixpoint: like libphonenumber (our oracle), each parse strips one
     // national prefix, so `+43 0 0830008` re-parses as `+43 0830008`, then `+43 830008`

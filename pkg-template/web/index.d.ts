@@ -1,5 +1,12 @@
 // phone-auth {{VERSION}}
-export * from './phone_auth.js';
+// The public surface, named (not `export *`: the generated module also declares
+// wasm-bindgen's raw `InitOutput` exports, which are not part of the API).
+export { AuthClient, AuthError, decodeToken, normalizePhone } from './phone_auth.js';
+export type { AuthErrorCode, PhoneInfo, JsonValue, DecodedToken, AccountCheck,
+  AritaContact, SsoEmailStatus, SsoUserStatus, SsoUser, Challenge, Session, AuthEvent,
+  AuthStateListener, StorageAdapter, RefreshOption, FetchFunction,
+  CustomProviderDescription, AuthClientOptions,
+} from './phone_auth.js';
 
 /** What `init` accepts: where or what the `.wasm` is (default: next to this file). */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;

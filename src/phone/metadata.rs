@@ -7,10 +7,15 @@
 //! possible national lengths (`7,9,10`), the national (trunk) prefix, the national
 //! prefix for parsing and its transform rule (`$1`), the leading-digits pattern, and,
 //! only for regions told apart by validation, their number-type patterns.
+//!
+//! `FORMATS` holds, per calling code, its main region's international formats: one
+//! line `CC:RECORDS` per code, the records space-separated `GROUPS;TEMPLATE;LEADING`
+//! (see [`Formats`]).
 
 use std::sync::OnceLock;
 
-use super::data::{CALLING_CODES, REGIONS};
+use super::data::{CALLING_CODES, FORMATS, REGIONS};
+use super::format::Record;
 use super::pattern::{self, Jump, PrefixMatch};
 
 /// One region's (or non-geographic entity's) numbering plan.
@@ -183,6 +188,50 @@ fn check_length(lengths: u32, len: usize) -> Length {
     }
 }
 
+/// A calling code's formats (`super::format` uses them), from its `FORMATS` line of
+/// space-separated `GROUPS;TEMPLATE;LEADING` records: the digit groups' lengths
+/// (`2,3-13`, `1-` unbounded), the template after libphonenumber-js's separator style
+/// with `_` for spaces (empty for `$1 $2 … $n`), and the last leading-digits pattern
+/// (empty: any).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Formats {
+    text: &'static str,
+    parsed: &'static ParsedFormats,
+}
+
+/// A `FORMATS` line's records parsed, and their [`Jump`] table.
+#[derive(Debug)]
+pub(crate) struct ParsedFormats {
+    records: Vec<Record>,
+    jumps: Vec<Jump>,
+}
+
+impl Formats {
+    /// The formats of calling code `cc` (none when its main region has none).
+    pub fn of(cc: u16) -> Option<Formats> {
+        let t = tables();
+        let i = usize::from(*t.format_index.get(usize::from(cc))?).checked_sub(1)?;
+        let (text, parsed) = t.formats.get(i)?;
+        let parsed = parsed.get_or_init(|| ParsedFormats {
+            records: text.split(' ').filter_map(Record::parse).collect(),
+            jumps: pattern::jumps(text.as_bytes()),
+        });
+        Some(Formats { text, parsed })
+    }
+
+    /// The records, in the metadata's order.
+    pub fn records(&self) -> &'static [Record] {
+        &self.parsed.records
+    }
+
+    /// Whether `pattern` (a record's leading digits) matches at the start of `input`.
+    pub fn leads(&self, pattern: &'static str, input: &[u8]) -> bool {
+        let at = (pattern.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let jumps = self.parsed.jumps.get(at..).unwrap_or_default();
+        pattern::match_prefix(pattern, jumps, input).is_some()
+    }
+}
+
 /// The table's records parsed once: what every parse would otherwise split again.
 struct Tables {
     /// Every plan, sorted by id like `REGIONS`.
@@ -193,6 +242,11 @@ struct Tables {
     types: Vec<Vec<NumberType>>,
     /// Each record's [`Jump`] table, by `REGIONS` index, made on first use.
     jumps: Vec<OnceLock<Vec<Jump>>>,
+    /// Each `FORMATS` line's records, and them parsed on first use.
+    formats: Vec<(&'static str, OnceLock<ParsedFormats>)>,
+    /// By calling code, its index in `formats` plus one (0: none), so a format lookup
+    /// is one load (calling codes have at most three digits).
+    format_index: Vec<u16>,
 }
 
 fn tables() -> &'static Tables {
@@ -222,8 +276,32 @@ fn tables() -> &'static Tables {
             types,
             by_code,
             jumps,
+            formats: format_lines()
+                .map(|(_, records)| (records, OnceLock::new()))
+                .collect(),
+            format_index: format_index(),
         }
     })
+}
+
+/// The `FORMATS` lines as (calling code, records).
+fn format_lines() -> impl Iterator<Item = (u16, &'static str)> {
+    FORMATS.lines().filter_map(|line| {
+        let (cc, records) = line.split_once(':')?;
+        Some((cc.parse().ok()?, records))
+    })
+}
+
+/// [`Tables::format_index`].
+fn format_index() -> Vec<u16> {
+    let len = format_lines().map(|(cc, _)| usize::from(cc) + 1).max();
+    let mut index = vec![0u16; len.unwrap_or(0)];
+    for (i, (cc, _)) in format_lines().enumerate() {
+        if let (Some(slot), Ok(i)) = (index.get_mut(usize::from(cc)), u16::try_from(i + 1)) {
+            *slot = i;
+        }
+    }
+    index
 }
 
 fn find_plan(plans: &[Plan], id: &str) -> Option<Plan> {

@@ -5,13 +5,15 @@
 //! finding the number, extensions), then the number stage (`parse`: international
 //! prefix, calling code, national prefix, region). The numbering data is a generated
 //! table (`data`, `cargo xtask gen-phone`) read through `metadata` and matched by a
-//! small regular-expression interpreter (`pattern`); no regex crate. See
+//! small regular-expression interpreter (`pattern`); no regex crate. The international
+//! format is grouped by the metadata's formats (`format`). See
 //! `docs/phone.md` for the supported forms and the `valid` vs `possible` decision.
 
 use core::fmt;
 
 #[rustfmt::skip]
 mod data;
+mod format;
 mod input;
 mod metadata;
 mod parse;
@@ -71,7 +73,8 @@ pub enum PhoneFormat {
     Gizo,
     /// National significant number digits `1747707607`
     NationalDigits,
-    /// `+49 1747707607`: the calling code set apart (no national grouping).
+    /// `+49 174 7707607`: grouped as libphonenumber-js's `formatInternational()`
+    /// groups it (without the extension).
     International,
 }
 
@@ -163,6 +166,12 @@ impl PhoneNumber {
     pub fn extension(&self) -> Option<&str> {
         self.extension.as_deref()
     }
+    /// Appends the national number grouped as in the international format,
+    /// `174 7707607` (what follows `+49 ` in [`PhoneFormat::International`]).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn push_grouped_national(&self, out: &mut String) {
+        format::push_grouped(out, self.calling_code, &self.national);
+    }
     /// Monetha's parts; `None` for non-geographic numbers, which have no region.
     pub fn monetha_parts(&self) -> Option<MonethaParts<'_>> {
         let region = self.region.or_else(|| {
@@ -182,7 +191,7 @@ impl PhoneNumber {
     pub fn format(&self, f: PhoneFormat) -> String {
         match f {
             PhoneFormat::E164 => self.e164(),
-            PhoneFormat::International => format!("+{} {}", self.calling_code, self.national),
+            PhoneFormat::International => format::international(self.calling_code, &self.national),
             PhoneFormat::Gizo => format!("+{}_{}", self.calling_code, self.national),
             PhoneFormat::NationalDigits => self.national.clone(),
         }

@@ -26,7 +26,7 @@ fn accessors_and_formats() {
     assert_eq!(n.format(PhoneFormat::E164), "+491747707607");
     assert_eq!(n.format(PhoneFormat::Gizo), "+49_1747707607");
     assert_eq!(n.format(PhoneFormat::NationalDigits), "1747707607");
-    assert_eq!(n.format(PhoneFormat::International), "+49 1747707607");
+    assert_eq!(n.format(PhoneFormat::International), "+49 174 7707607");
     let lt = PhoneNumber::parse("+370 680 86090", None).unwrap();
     let parts = lt.monetha_parts().unwrap();
     assert_eq!(

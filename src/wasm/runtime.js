@@ -298,15 +298,18 @@ export function hasDocument() {
 
 /**
  * `normalizePhone`'s result from the fields the wasm side joined with `|`
- * (countryCallingCode, nationalNumber, region, extension; an absent region or
- * extension is empty). One short string crosses the boundary, not seven.
+ * (countryCallingCode, nationalNumber, region, extension, and the national number
+ * grouped as the international format groups it; an absent region or extension is
+ * empty). One short string crosses the boundary, not seven.
  */
 export function phoneInfo(s) {
-  // `cc|national|region|extension`; indexOf + slice is faster than split('|') in V8
-  // (no intermediate array), and the three formats are built here rather than sent.
+  // `cc|national|region|extension|grouped`; indexOf + slice is faster than split('|')
+  // in V8 (no intermediate array), and the three formats are built here rather than
+  // sent: `grouped` is the national number as the international format groups it.
   const a = s.indexOf('|');
   const b = s.indexOf('|', a + 1);
   const c = s.indexOf('|', b + 1);
+  const d = s.indexOf('|', c + 1);
   const cc = s.slice(0, a);
   const national = s.slice(a + 1, b);
   return {
@@ -314,9 +317,9 @@ export function phoneInfo(s) {
     countryCallingCode: cc,
     nationalNumber: national,
     region: s.slice(b + 1, c) || null,
-    extension: s.slice(c + 1) || null,
+    extension: s.slice(c + 1, d) || null,
     gizo: `+${cc}_${national}`,
-    international: `+${cc} ${national}`,
+    international: `+${cc} ${s.slice(d + 1)}`,
   };
 }
 

@@ -16,7 +16,7 @@ use crate::token::Token;
 #[wasm_bindgen(js_name = normalizePhone, unchecked_return_type = "PhoneInfo")]
 pub fn normalize_phone(
     #[wasm_bindgen(unchecked_param_type = "string")] input: &JsValue,
-    #[wasm_bindgen(js_name = defaultCountry, unchecked_param_type = "string | undefined")]
+    #[wasm_bindgen(js_name = defaultCountry, unchecked_optional_param_type = "string")]
     default_country: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let text = input
@@ -29,14 +29,16 @@ pub fn normalize_phone(
 }
 
 /// The `PhoneInfo` fields `phoneInfo` in `runtime.js` builds the object from:
-/// `calling code|national number|region|extension`, an absent region or extension
-/// empty (no field contains a `|`: they are digits and a region code). JavaScript
-/// derives `e164`, `gizo` and `international` from the first two (what
-/// `PhoneNumber::format` does), so the string to cross the boundary stays short.
+/// `calling code|national number|region|extension|grouped national number`, an absent
+/// region or extension empty (no field contains a `|`: they are digits, spaces and a
+/// region code). The last is the national number as the international format groups
+/// it (`174 7707607`); JavaScript derives `e164`, `gizo` and `international` from the
+/// calling code and the numbers (what `PhoneNumber::format` does), so the string to
+/// cross the boundary stays short.
 fn phone_fields(p: &PhoneNumber) -> String {
     let national = p.national_number();
     let extension = p.extension().unwrap_or_default();
-    let mut s = String::with_capacity(12 + national.len() + extension.len());
+    let mut s = String::with_capacity(24 + 2 * national.len() + extension.len());
     let cc = p.country_calling_code();
     let mut unit = 1;
     while cc / unit >= 10 {
@@ -52,6 +54,8 @@ fn phone_fields(p: &PhoneNumber) -> String {
     s.push_str(p.region().unwrap_or_default());
     s.push('|');
     s.push_str(extension);
+    s.push('|');
+    p.push_grouped_national(&mut s);
     s
 }
 

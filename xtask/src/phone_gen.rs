@@ -7,9 +7,12 @@
 //! possible lengths, national prefix, national prefix for parsing and its transform
 //! rule, leading digits, and — only for regions that share a calling code and have no
 //! leading digits, where libphonenumber tells them apart by number type — the type
-//! patterns. Formats and the remaining type patterns are left out (they would triple
-//! the size). Every pattern is checked to use only the regular-expression subset the
-//! library's matcher (`src/phone/pattern.rs`) implements.
+//! patterns. The remaining type patterns are left out (they would triple the size).
+//! Every pattern is checked to use only the regular-expression subset the library's
+//! matcher (`src/phone/pattern.rs`) implements.
+//!
+//! It also keeps, per calling code, the international formats of its main region
+//! (`FORMATS`, see `format_records`), which `PhoneFormat::International` groups by.
 //!
 //! `--check` regenerates in memory and fails when the committed file differs.
 
@@ -86,6 +89,7 @@ mod field {
     pub const IDD_PREFIX: usize = 1;
     pub const PATTERN: usize = 2;
     pub const LENGTHS: usize = 3;
+    pub const FORMATS: usize = 4;
     pub const NATIONAL_PREFIX: usize = 5;
     pub const PREFIX_FOR_PARSING: usize = 7;
     pub const TRANSFORM_RULE: usize = 8;
@@ -138,6 +142,8 @@ fn generate(m: &Value) -> Result<String> {
         calling_codes.insert(cc, code.clone());
     }
 
+    let formats = format_table(codes, countries, non_geo)?;
+
     let mut records = BTreeMap::new();
     for (id, c) in countries.iter().chain(non_geo.iter()) {
         records.insert(
@@ -163,7 +169,17 @@ fn generate(m: &Value) -> Result<String> {
     for (cc, ids) in &calling_codes {
         out.push_str(&format!("    ({cc}, {}),\n", quote(ids)));
     }
-    out.push_str("];\n");
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// International formats of the calling codes that have any (their main region's),\n\
+         /// one `CC:RECORDS` line each, sorted by code; the records (`GROUPS;TEMPLATE;LEADING`)\n\
+         /// space-separated. One string, so that it compresses as one.\n",
+    );
+    out.push_str("pub(super) static FORMATS: &str = concat!(\n");
+    for (cc, f) in &formats {
+        out.push_str(&format!("    {},\n", quote(&format!("{cc}:{f}\n"))));
+    }
+    out.push_str(");\n");
     Ok(out)
 }
 
@@ -227,6 +243,223 @@ fn record(id: &str, c: &Value, with_types: bool) -> Result<String> {
     Ok(fields.join(" "))
 }
 
+/// Every calling code's format records (`format_records`), for the codes whose main
+/// region (or non-geographic entity) has formats. libphonenumber-js reads a number's
+/// formats from its own region, falling back to the main region's; the table keeps
+/// the main region's only, so it refuses metadata where another region has its own.
+fn format_table(
+    codes: &serde_json::Map<String, Value>,
+    countries: &serde_json::Map<String, Value>,
+    non_geo: &serde_json::Map<String, Value>,
+) -> Result<BTreeMap<u16, String>> {
+    let mut table = BTreeMap::new();
+    let has_formats = |c: &Value| c.get(field::FORMATS).and_then(Value::as_array).is_some();
+    for (code, regions) in codes
+        .iter()
+        .chain(non_geo.iter().map(|(k, _)| (k, &Value::Null)))
+    {
+        let cc: u16 = code
+            .parse()
+            .map_err(|_| format!("bad calling code {code}"))?;
+        let ids: Vec<&str> = regions
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let main = match ids.first() {
+            Some(id) => countries.get(*id),
+            None => non_geo.get(code),
+        }
+        .ok_or(format!("no main metadata for +{code}"))?;
+        for id in ids.iter().skip(1) {
+            if countries.get(*id).is_some_and(has_formats) {
+                return Err(format!("{id}: formats of its own (not its main region's)"));
+            }
+        }
+        let records = format_records(main.get(field::FORMATS))
+            .map_err(|e| format!("+{code} formats: {e}"))?;
+        if !records.is_empty() {
+            table.insert(cc, records);
+        }
+    }
+    Ok(table)
+}
+
+/// One region's formats as `GROUPS;TEMPLATE;LEADING` records joined by spaces:
+///
+/// - `GROUPS`: the format pattern, which must be a sequence of digit groups
+///   (`(\d{2})(\d{3,13})`), as their lengths `2,3-13` (`1-` for `\d+`);
+/// - `TEMPLATE`: the international format (`intlFormat`, else `format`) after
+///   libphonenumber-js's `applyInternationalSeparatorStyle` (punctuation runs → one
+///   space, trimmed), with `_` for the spaces; empty when it is `$1 $2 … $n`;
+/// - `LEADING`: the *last* leading-digits pattern (the only one `chooseFormatForNumber`
+///   uses), empty when the format has none.
+///
+/// Adjacent formats with the same groups and template are merged by joining their
+/// leading digits with `|` (a prefix match of `a|b` is one of `a` or of `b`; and a
+/// format without leading digits takes every number, so the merge has none either).
+fn format_records(formats: Option<&Value>) -> std::result::Result<String, String> {
+    let mut out: Vec<(String, String, Option<String>)> = Vec::new();
+    for f in formats.and_then(Value::as_array).into_iter().flatten() {
+        let pattern = f
+            .get(0)
+            .and_then(Value::as_str)
+            .ok_or("format without pattern")?;
+        let groups = digit_groups(pattern).map_err(|e| format!("pattern `{pattern}`: {e}"))?;
+        let template = match f.get(5) {
+            Some(Value::String(s)) if !s.is_empty() => s.as_str(),
+            _ => f
+                .get(1)
+                .and_then(Value::as_str)
+                .ok_or("format without template")?,
+        };
+        let template = international_template(template, groups.len())
+            .map_err(|e| format!("template `{template}`: {e}"))?;
+        let leading = f
+            .get(2)
+            .and_then(Value::as_array)
+            .and_then(|l| l.last())
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        if let Some(l) = &leading {
+            check_pattern(l).map_err(|e| format!("leading digits `{l}`: {e}"))?;
+        }
+        let lengths = groups
+            .iter()
+            .map(|&(min, max)| match max {
+                Some(max) if max == min => min.to_string(),
+                Some(max) => format!("{min}-{max}"),
+                None => format!("{min}-"),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        match out.last_mut() {
+            Some((l, t, lead)) if *l == lengths && *t == template => {
+                *lead = match (lead.take(), leading) {
+                    (Some(a), Some(b)) => Some(format!("{a}|{b}")),
+                    _ => None,
+                };
+            }
+            _ => out.push((lengths, template, leading)),
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(l, t, lead)| format!("{l};{t};{}", lead.unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+/// `(\d{2})(\d{3,13})(\d)(\d+)` → `[(2, Some(2)), (3, Some(13)), (1, Some(1)), (1, None)]`;
+/// anything else is refused (at most 9 groups, each at least one digit).
+fn digit_groups(pattern: &str) -> std::result::Result<Vec<(u8, Option<u8>)>, String> {
+    let mut groups = Vec::new();
+    let mut rest = pattern;
+    while !rest.is_empty() {
+        let body = rest.strip_prefix("(\\d").ok_or("not a digit group")?;
+        let close = body.find(')').ok_or("unclosed group")?;
+        let (quant, after) = (&body[..close], &body[close + 1..]);
+        let num = |s: &str| s.parse::<u8>().map_err(|_| format!("bad count `{quant}`"));
+        let group = match quant {
+            "" => (1, Some(1)),
+            "+" => (1, None),
+            q => {
+                let inner = q
+                    .strip_prefix('{')
+                    .and_then(|q| q.strip_suffix('}'))
+                    .ok_or(format!("bad quantifier `{q}`"))?;
+                match inner.split_once(',') {
+                    None => (num(inner)?, Some(num(inner)?)),
+                    Some((a, "")) => (num(a)?, None),
+                    Some((a, z)) => (num(a)?, Some(num(z)?)),
+                }
+            }
+        };
+        if group.0 == 0 || group.1.is_some_and(|max| max < group.0) {
+            return Err(format!("group `{quant}` may be empty or is inverted"));
+        }
+        groups.push(group);
+        rest = after;
+    }
+    if groups.is_empty() || groups.len() > 9 {
+        return Err("no groups or more than 9".into());
+    }
+    Ok(groups)
+}
+
+/// libphonenumber-js's `VALID_PUNCTUATION` (dashes, slashes, dots, whitespace,
+/// brackets, tildes), which `applyInternationalSeparatorStyle` turns into spaces.
+fn is_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{30FC}'
+                | '\u{FF0D}'
+                | '\u{FF0F}'
+                | '/'
+                | '\u{FF0E}'
+                | '.'
+                | ' '
+                | '\u{A0}'
+                | '\u{AD}'
+                | '\u{200B}'
+                | '\u{2060}'
+                | '\u{3000}'
+                | '('
+                | ')'
+                | '\u{FF08}'
+                | '\u{FF09}'
+                | '\u{FF3B}'
+                | '\u{FF3D}'
+                | '['
+                | ']'
+                | '~'
+                | '\u{2053}'
+                | '\u{223C}'
+                | '\u{FF5E}'
+    )
+}
+
+/// A format template as `applyInternationalSeparatorStyle` leaves the formatted
+/// number (the groups are non-empty digit runs, so the punctuation runs of the output
+/// are the template's), with `_` for its spaces; `""` for `$1 $2 … $n`. Refuses
+/// templates whose `$` is not a group reference (`$1`…`$n`) and characters other than
+/// ASCII letters, digits and punctuation.
+fn international_template(t: &str, groups: usize) -> std::result::Result<String, String> {
+    let mut out = String::new();
+    let mut chars = t.chars().peekable();
+    let mut in_punct = false;
+    while let Some(c) = chars.next() {
+        if is_punctuation(c) {
+            if !in_punct {
+                out.push('_');
+            }
+            in_punct = true;
+            continue;
+        }
+        in_punct = false;
+        match c {
+            '$' => {
+                let d = chars.next().and_then(|d| d.to_digit(10)).unwrap_or(0);
+                if d == 0 || d as usize > groups {
+                    return Err("`$` is not a group reference".into());
+                }
+                out.push('$');
+                out.push_str(&d.to_string());
+            }
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            c => return Err(format!("unsupported `{c}`")),
+        }
+    }
+    let out = out.trim_matches('_').to_owned();
+    let default = (1..=groups)
+        .map(|g| format!("${g}"))
+        .collect::<Vec<_>>()
+        .join("_");
+    Ok(if out == default { String::new() } else { out })
+}
+
 /// A string field, or `""` when missing, `0` or `null`.
 fn text(c: &Value, i: usize) -> String {
     match c.get(i) {
@@ -254,6 +487,7 @@ fn quote(s: &str) -> String {
         match ch {
             '\\' => q.push_str("\\\\"),
             '"' => q.push_str("\\\""),
+            '\n' => q.push_str("\\n"),
             c => q.push(c),
         }
     }

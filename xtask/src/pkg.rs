@@ -115,6 +115,14 @@ fn assemble(out: &Path) -> Result {
         copy(&out.join(f), &web.join(f))?;
     }
     copy_dir(&out.join("snippets"), &web.join("snippets"))?;
+    // `AuthClient` declares `[Symbol.dispose]` (for `using`); name the lib that types it so
+    // an app compiled with an older `lib` and without `skipLibCheck` still type-checks.
+    let dts = web.join("phone_auth.d.ts");
+    let declarations = read(&dts)?;
+    write(
+        &dts,
+        &format!("/// <reference lib=\"esnext.disposable\" />\n{declarations}"),
+    )?;
     let runtime = find_runtime(&web)?;
     let template = root().join("pkg-template");
     let fill = |name: &str| -> Result<String> {

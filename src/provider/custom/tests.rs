@@ -333,7 +333,7 @@ fn paths_are_percent_encoded_and_the_scheme_ignores_case() {
     d.phone_format = PhoneForm::International;
     d.request_code.path = "/otp/{{phone}}/{{region}}".into();
     let req = d.code_request(&phone("+37068086090")).unwrap();
-    assert_eq!(req.url, "HTTPS://acme.example/otp/%2B370%2068086090/LT");
+    assert_eq!(req.url, "HTTPS://acme.example/otp/%2B370%20680%2086090/LT");
     d.verify.path = "/v/{{handle}}".into();
     let challenge = Challenge {
         handle: Some(Secret::new("a/\u{fc} b~.-_Z9")),

@@ -70,7 +70,11 @@ fn wasm_tests(url: &str) -> Result {
     Ok(())
 }
 
-/// `npm pack` → a fresh project → Node ESM script and a Vite 7 build run in Chromium.
+/// The TypeScript compiler the declarations are checked with.
+const TYPESCRIPT: &str = "typescript@5.9.3";
+
+/// `npm pack` → a fresh project → Node ESM script, `tsc --strict` over the declarations,
+/// and a Vite 7 build run in Chromium.
 fn package_tests(url: &str) -> Result {
     let pkg = super::pkg_dir();
     let work = std::env::temp_dir().join(format!("phone-auth-package-{}", std::process::id()));
@@ -92,10 +96,12 @@ fn package_tests(url: &str) -> Result {
     tools::run(
         command("npm")
             .current_dir(&work)
-            .args(["install", "--no-audit", "--no-fund", "vite@7"])
+            .args(["install", "--no-audit", "--no-fund", "vite@7", TYPESCRIPT])
             .arg(&tarball),
     )?;
-    copy(&here.join("node-test.mjs"), &work.join("node-test.mjs"))?;
+    for f in ["node-test.mjs", "types-test.ts", "check-dts.mjs"] {
+        copy(&here.join(f), &work.join(f))?;
+    }
     for f in ["index.html", "main.js", "vite.config.js"] {
         copy(&here.join("page").join(f), &work.join(f))?;
     }
@@ -105,6 +111,22 @@ fn package_tests(url: &str) -> Result {
             .current_dir(&work)
             .arg("node-test.mjs")
             .arg(url),
+    )?;
+    eprintln!("\n--- TypeScript: the declarations as an app uses them ---");
+    tools::run(Command::new("node").current_dir(&work).arg("check-dts.mjs"))?;
+    tools::run(
+        command("node_modules/.bin/tsc")
+            .current_dir(&work)
+            .args([
+                "--noEmit",
+                "--strict",
+                "--target",
+                "es2022",
+                "--lib",
+                "es2022,dom",
+            ])
+            .args(["--module", "nodenext", "--moduleResolution", "nodenext"])
+            .arg("types-test.ts"),
     )?;
     eprintln!("\n--- Vite 7 production build ---");
     tools::run(

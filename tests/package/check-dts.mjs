@@ -1,0 +1,28 @@
+// The installed package's declarations: no `any` anywhere in the public surface, and
+// every type the wasm module declares is exported by both entry points.
+// Usage: node check-dts.mjs   (in a project with the packed package installed)
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const root = 'node_modules/phone-auth';
+const generated = readFileSync(`${root}/web/phone_auth.d.ts`, 'utf8');
+// wasm-bindgen's own declarations of the raw module (not re-exported by the entries).
+const internal = new Set(['InitInput', 'InitOutput', 'SyncInitInput', 'initSync', 'default']);
+
+const withoutComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+const publicPart = withoutComments(generated).replace(/export interface InitOutput \{[\s\S]*?\n\}/, '');
+const anys = publicPart.split('\n').filter((line) => /\bany\b/.test(line));
+assert.deepEqual(anys, [], 'public declarations use `any`');
+
+const declared = [...generated.matchAll(/^export (?:declare )?(?:type|interface|class|function|const) (\w+)/gm)]
+  .map((m) => m[1])
+  .filter((name) => !internal.has(name));
+assert.ok(declared.includes('AuthClientOptions') && declared.includes('AuthClient'), 'declarations found');
+for (const entry of ['web/index.d.ts', 'node/index.d.ts']) {
+  const text = readFileSync(`${root}/${entry}`, 'utf8');
+  assert.ok(!/export \*/.test(withoutComments(text)), `${entry} re-exports everything (including InitOutput)`);
+  assert.ok(!/\bany\b/.test(withoutComments(text)), `${entry} uses \`any\``);
+  const missing = declared.filter((name) => !new RegExp(`\\b${name}\\b`).test(text));
+  assert.deepEqual(missing, [], `${entry} does not export every public declaration`);
+}
+console.log(`declarations: ${declared.length} public names, no \`any\`, both entries export them all`);
