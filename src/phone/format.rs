@@ -216,12 +216,7 @@ fn first_digits(p: &[u8]) -> u16 {
         match c {
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
-            b'[' => {
-                i += p
-                    .get(i..)
-                    .and_then(|r| r.iter().position(|&c| c == b']'))
-                    .unwrap_or(0)
-            }
+            b'[' => i = class_end(p, i),
             b'\\' => i += 1,
             b'|' if depth == 0 => {
                 mask |= sequence_first(p.get(start..i).unwrap_or_default());
@@ -232,6 +227,13 @@ fn first_digits(p: &[u8]) -> u16 {
         i += 1;
     }
     mask | sequence_first(p.get(start..).unwrap_or_default())
+}
+
+/// Where the class opened at `i` of `p` closes (its `]`), or `i` when it does not.
+fn class_end(p: &[u8], i: usize) -> usize {
+    p.get(i..)
+        .and_then(|r| r.iter().position(|&c| c == b']'))
+        .map_or(i, |e| i + e)
 }
 
 /// [`first_digits`] of one alternative: its first atom's, unless that may repeat zero
@@ -260,12 +262,7 @@ fn sequence_first(s: &[u8]) -> u16 {
                             break;
                         }
                     }
-                    b'[' => {
-                        at += s
-                            .get(at..)
-                            .and_then(|r| r.iter().position(|&c| c == b']'))
-                            .unwrap_or(0)
-                    }
+                    b'[' => at = class_end(s, at),
                     b'\\' => at += 1,
                     _ => {}
                 }
@@ -313,25 +310,7 @@ fn class_digits(body: &[u8]) -> u16 {
 
 /// `+49 174 7707607`: the calling code and the grouped national number.
 pub(super) fn international(calling_code: u16, national: &str) -> String {
-    let mut out = String::with_capacity(national.len() + 12);
-    out.push('+');
-    let mut digits = [0u8; 5];
-    let mut n = calling_code;
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(i..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
-    out.push(' ');
+    let mut out = format!("+{calling_code} ");
     push_grouped(&mut out, calling_code, national);
     out
 }

@@ -36,25 +36,13 @@ pub fn normalize_phone(
 /// calling code and the numbers (what `PhoneNumber::format` does), so the string to
 /// cross the boundary stays short.
 fn phone_fields(p: &PhoneNumber) -> String {
-    let national = p.national_number();
-    let extension = p.extension().unwrap_or_default();
-    let mut s = String::with_capacity(24 + 2 * national.len() + extension.len());
-    let cc = p.country_calling_code();
-    let mut unit = 1;
-    while cc / unit >= 10 {
-        unit *= 10;
-    }
-    while unit > 0 {
-        s.push(char::from_digit(u32::from(cc / unit % 10), 10).unwrap_or('0'));
-        unit /= 10;
-    }
-    s.push('|');
-    s.push_str(national);
-    s.push('|');
-    s.push_str(p.region().unwrap_or_default());
-    s.push('|');
-    s.push_str(extension);
-    s.push('|');
+    let mut s = format!(
+        "{}|{}|{}|{}|",
+        p.country_calling_code(),
+        p.national_number(),
+        p.region().unwrap_or_default(),
+        p.extension().unwrap_or_default()
+    );
     p.push_grouped_national(&mut s);
     s
 }
