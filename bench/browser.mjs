@@ -3,9 +3,8 @@
 // Usage: node browser.mjs [--web ../pkg/web] [--runs 10] [--chromium /usr/bin/chromium]  → JSON
 import { chromium } from 'playwright-core';
 import { build } from 'esbuild';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { resolve, join, dirname, extname, normalize } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { args, median } from './lib.mjs';
 
@@ -31,27 +30,12 @@ await init();
 const r = normalizePhone('0174 7707607', 'DE').e164;
 ${report}</script>`,
 };
-const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
-
-const server = createServer(async (req, res) => {
-  const path = new URL(req.url, 'http://x').pathname;
-  try {
-    let body;
-    if (pages[path]) body = pages[path];
-    else if (path === '/lpn.js') body = lpnBundle;
-    else if (web && path.startsWith('/pkg/')) {
-      const file = normalize(join(web, path.slice(5)));
-      if (!file.startsWith(web)) throw new Error('outside');
-      body = await readFile(file);
-    } else throw new Error('not found');
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
+// The server runs in its own thread: see serve.mjs.
+const server = new Worker(new URL('./serve.mjs', import.meta.url), {
+  workerData: { pages, files: { '/lpn.js': lpnBundle }, dir: web },
 });
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}`;
+const port = await new Promise((ok, fail) => { server.once('message', ok); server.once('error', fail); });
+const base = `http://127.0.0.1:${port}`;
 
 const browser = await chromium.launch({
   executablePath: opts.chromium ?? '/usr/bin/chromium',
@@ -77,7 +61,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  await server.terminate();
 }
 const results = {};
 for (const [name, s] of Object.entries(samples)) results[name] = { navigationToResultMs: median(s), runs: s.length };

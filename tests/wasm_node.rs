@@ -92,6 +92,26 @@ fn decode_token_reports_times_in_ms() {
 }
 
 #[wasm_bindgen_test]
+fn decode_token_reads_tokens_of_any_length_in_any_order() {
+    // The token's UTF-8 bytes cross through a reused buffer up to 64 KiB, a fresh one
+    // above: a long token, then a short one, then one past the buffer's limit, then a
+    // short one again must each decode to their own claims.
+    let name = |n: usize| "Zoë ✓ ".repeat(n);
+    for (i, n) in [400, 1, 30_000, 2].into_iter().enumerate() {
+        let claims = obj(&format!(r#"{{"sub":"s{i}","name":"{}"}}"#, name(n)));
+        let jwt = jwt_of(&obj(r#"{"alg":"HS256"}"#), &claims);
+        let t = decode_token(&jwt.into()).expect("a JWT");
+        let got = get(&t, "claims");
+        assert_eq!(get_str(&got, "sub"), format!("s{i}"));
+        assert_eq!(get_str(&got, "name"), name(n));
+    }
+    // A string that is not valid UTF-16 (a lone surrogate) is an error, not a panic.
+    let lone = js_sys::JSON::parse(r#""\ud800.eyJ9.c2ln""#).expect("a JS string");
+    let e = decode_token(&lone).expect_err("not a JWT");
+    assert_eq!(code_of(&e), "invalid_token");
+}
+
+#[wasm_bindgen_test]
 fn bad_options_throw_invalid_config() {
     for bad in [
         r#"{"provider":"nope","baseUrl":"http://127.0.0.1:9"}"#,

@@ -1,12 +1,11 @@
 // phone-auth {{VERSION}}: the Node entry (ESM). The module is instantiated synchronously
 // at import from the `.wasm` next to the browser build, so `init()` is optional here.
 import { readFileSync } from 'node:fs';
-import { initSync as wbgInitSync } from '../web/phone_auth.js';
+import { initSync as webInitSync } from '../web/index.js';
 
-wbgInitSync({ module: readFileSync(new URL('../web/phone_auth_bg.wasm', import.meta.url)) });
+webInitSync(readFileSync(new URL('../web/phone_auth_bg.wasm', import.meta.url)));
 
-export { AuthClient, normalizePhone, decodeToken } from '../web/phone_auth.js';
-export { AuthError } from '../web/{{RUNTIME}}';
+export { AuthClient, AuthError, normalizePhone, decodeToken } from '../web/index.js';
 
 /** Already done at import; kept so code shared with the browser can `await init()`. */
 export default function init() {

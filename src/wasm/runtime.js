@@ -342,6 +342,19 @@ export function decodedToken(partsText, expiresAt, issuedAt, notBefore) {
   };
 }
 
+let encoder;
+let scratch = new Uint8Array(0);
+export function utf8(v) {
+  if (typeof v !== 'string') return undefined;
+  encoder = encoder || new TextEncoder();
+  // `encodeInto` a reused buffer (Node's `encode` allocates through a slow path); one
+  // kept no larger than 64 KiB, so a huge input does not stay allocated.
+  const need = v.length * 3;
+  if (need > 65536) return encoder.encode(v);
+  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, 1024));
+  return scratch.subarray(0, encoder.encodeInto(v, scratch).written);
+}
+
 export function isFunction(v) {
   return typeof v === 'function';
 }

@@ -53,8 +53,8 @@ fn phone_fields(p: &PhoneNumber) -> String {
 pub fn decode_token(
     #[wasm_bindgen(unchecked_param_type = "string")] token: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = token
-        .as_string()
+    let text = host::utf8(token)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| error::js_error("invalid_token", "The token must be a string."))?;
     // The checks of `Token::decode` (base64url, UTF-8 JSON objects, `alg`, claim types),
     // keeping the header and claims as text for `JSON.parse` rather than building them

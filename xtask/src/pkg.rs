@@ -1,9 +1,11 @@
 //! `cargo xtask pkg`, `cargo xtask size`, and the wasm and package tests.
 //!
 //! `pkg/` layout (the demo page and the emulator rely on it):
-//! - `pkg/web/`: the `wasm-pack build --target web` output (`phone_auth.js`,
-//!   `phone_auth_bg.wasm`, `phone_auth.d.ts`, `snippets/`) plus the browser entry
-//!   `index.js` / `index.d.ts`; its JavaScript minified by esbuild;
+//! - `pkg/web/`: the browser entry `index.js`, one ES module that esbuild bundles and
+//!   minifies from the `wasm-pack build --target web` output (`phone_auth.js` and its
+//!   `snippets/`) and `pkg-template/web/index.js`; `phone_auth_bg.wasm`; the declarations
+//!   `index.d.ts` and `phone_auth.d.ts`. One module rather than three: a page that loads
+//!   the package without a bundler makes one request for the JavaScript, not two in a row;
 //! - `pkg/node/`: the Node entry (ESM; instantiates the same wasm synchronously from disk);
 //! - `pkg/package.json`, `pkg/README.md`: from `pkg-template/`.
 
@@ -18,8 +20,8 @@ use crate::Result;
 /// Gzip budget of the browser build (wasm + JS glue), in bytes.
 pub const GZIP_BUDGET: u64 = 60 * 1024;
 
-/// The files of the browser build that count towards the size budget.
-const WEB_FILES: [&str; 3] = ["phone_auth_bg.wasm", "phone_auth.js", "index.js"];
+/// The files of the browser build: all of it counts towards the size budget.
+const WEB_FILES: [&str; 2] = ["phone_auth_bg.wasm", "index.js"];
 
 /// esbuild from npm (the version `bench/` pins), to minify the JavaScript of `pkg/web`.
 const ESBUILD_NPM: &str = "esbuild@0.28.2";
@@ -111,10 +113,9 @@ fn assemble(out: &Path) -> Result {
         std::fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
     }
     let web = pkg.join("web");
-    for f in ["phone_auth.js", "phone_auth_bg.wasm", "phone_auth.d.ts"] {
+    for f in ["phone_auth_bg.wasm", "phone_auth.d.ts"] {
         copy(&out.join(f), &web.join(f))?;
     }
-    copy_dir(&out.join("snippets"), &web.join("snippets"))?;
     // `AuthClient` declares `[Symbol.dispose]` (for `using`); name the lib that types it so
     // an app compiled with an older `lib` and without `skipLibCheck` still type-checks.
     let dts = web.join("phone_auth.d.ts");
@@ -123,7 +124,7 @@ fn assemble(out: &Path) -> Result {
         &dts,
         &format!("/// <reference lib=\"esnext.disposable\" />\n{declarations}"),
     )?;
-    let runtime = find_runtime(&web)?;
+    let runtime = find_runtime(out)?;
     let template = root().join("pkg-template");
     let fill = |name: &str| -> Result<String> {
         let text = read(&template.join(name))?;
@@ -131,16 +132,11 @@ fn assemble(out: &Path) -> Result {
             .replace("{{RUNTIME}}", &runtime)
             .replace("{{VERSION}}", env!("CARGO_PKG_VERSION")))
     };
-    write(&web.join("index.js"), &fill("web/index.js")?)?;
+    // The entry is bundled from beside the glue it imports.
+    let entry = out.join("index.js");
+    write(&entry, &fill("web/index.js")?)?;
+    bundle(&ensure_esbuild()?, &entry, &web.join("index.js"))?;
     write(&web.join("index.d.ts"), &fill("web/index.d.ts")?)?;
-    let esbuild = ensure_esbuild()?;
-    for f in [
-        "phone_auth.js",
-        "index.js",
-        runtime.trim_start_matches("./"),
-    ] {
-        minify(&esbuild, &web.join(f))?;
-    }
     write(&pkg.join("node/index.js"), &fill("node/index.js")?)?;
     write(&pkg.join("node/index.d.ts"), &fill("node/index.d.ts")?)?;
     write(&pkg.join("package.json"), &fill("package.json")?)?;
@@ -164,35 +160,36 @@ fn ensure_esbuild() -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// Minifies an ES module in place (whitespace, syntax, local names; exports and imports
-/// keep their names). The browser loads `pkg/web` as shipped, and the peers `cargo xtask
-/// bench` compares against are measured as minified bundles too; the `.d.ts` files keep
-/// the documentation.
-fn minify(esbuild: &Path, file: &Path) -> Result {
+/// Bundles the ES module `entry` and what it imports into one minified module at `out`
+/// (exports keep their names; `new URL('phone_auth_bg.wasm', import.meta.url)` stays as
+/// written, so the `.wasm` is found next to it). The peers `cargo xtask bench` compares
+/// against are measured as minified bundles too; the `.d.ts` files keep the documentation.
+fn bundle(esbuild: &Path, entry: &Path, out: &Path) -> Result {
     tools::run(
         Command::new(esbuild)
-            .arg(file)
+            .arg(entry)
             .args([
+                "--bundle",
                 "--minify",
                 "--format=esm",
+                "--platform=neutral",
                 "--log-level=error",
-                "--allow-overwrite",
             ])
-            .arg(format!("--outfile={}", file.display())),
+            .arg(format!("--outfile={}", out.display())),
     )
 }
 
-/// The path of `runtime.js` (the `AuthError` class) below `web/`, e.g.
+/// The path of `runtime.js` (the `AuthError` class) in wasm-bindgen's output `out`, e.g.
 /// `./snippets/phone-auth-<hash>/src/wasm/runtime.js`.
-fn find_runtime(web: &Path) -> Result<String> {
-    let snippets = web.join("snippets");
+fn find_runtime(out: &Path) -> Result<String> {
+    let snippets = out.join("snippets");
     let entries =
         std::fs::read_dir(&snippets).map_err(|e| format!("{}: {e}", snippets.display()))?;
     for entry in entries.flatten() {
         let candidate = entry.path().join("src/wasm/runtime.js");
         if candidate.exists() {
             let rel = candidate
-                .strip_prefix(web)
+                .strip_prefix(out)
                 .map_err(|e| e.to_string())?
                 .display()
                 .to_string();
@@ -212,11 +209,10 @@ pub struct Sizes {
     pub brotli: u64,
 }
 
-/// Measures `pkg/web`: every file the browser loads (wasm, glue, entry, snippets).
+/// Measures `pkg/web`: every file the browser loads (the wasm and the one JS module).
 pub fn measure() -> Result<Sizes> {
     let web = pkg_dir().join("web");
-    let mut files: Vec<PathBuf> = WEB_FILES.iter().map(|f| web.join(f)).collect();
-    files.push(web.join(find_runtime(&web)?.trim_start_matches("./")));
+    let files: Vec<PathBuf> = WEB_FILES.iter().map(|f| web.join(f)).collect();
     let script = "const fs=require('fs'),z=require('zlib');let r=0,g=0,b=0;\
         for(const f of process.argv.slice(1)){const d=fs.readFileSync(f);r+=d.length;\
         g+=z.gzipSync(d,{level:9}).length;\
@@ -242,7 +238,7 @@ pub fn measure() -> Result<Sizes> {
 fn print_size(gate: bool) -> Result {
     let s = measure()?;
     let kb = |b: u64| b as f64 / 1024.0;
-    println!("browser build (pkg/web: wasm + JS glue + entry + runtime.js)");
+    println!("browser build (pkg/web: wasm + index.js, the JS glue bundled)");
     println!("  raw     {:>8} B  {:>7.1} KB", s.raw, kb(s.raw));
     println!("  gzip -9 {:>8} B  {:>7.1} KB", s.gzip, kb(s.gzip));
     println!("  brotli  {:>8} B  {:>7.1} KB", s.brotli, kb(s.brotli));
@@ -288,18 +284,4 @@ fn copy(from: &Path, to: &Path) -> Result {
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| format!("{} -> {}: {e}", from.display(), to.display()))
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result {
-    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
-    for entry in entries.flatten() {
-        let p = entry.path();
-        let dest = to.join(entry.file_name());
-        if p.is_dir() {
-            copy_dir(&p, &dest)?;
-        } else {
-            copy(&p, &dest)?;
-        }
-    }
-    Ok(())
 }
