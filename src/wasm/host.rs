@@ -105,9 +105,9 @@ extern "C" {
         not_before: Option<f64>,
     ) -> JsValue;
 
-    /// A string's UTF-8 bytes (`TextEncoder.encode`), or `undefined` for anything else:
-    /// for long strings this is several times faster than wasm-bindgen's own string
-    /// passing, which copies character by character while they are ASCII.
+    /// A string's UTF-8 bytes (`TextEncoder.encodeInto`), or `undefined` for anything
+    /// else: for long strings (tokens) several times faster than wasm-bindgen's own
+    /// string passing, which copies character by character while they are ASCII.
     pub fn utf8(v: &JsValue) -> Option<Vec<u8>>;
 
     /// `typeof v === 'function'`.
