@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::punctuation::is_punctuation;
 use super::PhoneError;
 
 /// libphonenumber-js refuses longer input (counted in UTF-16 units).
@@ -27,40 +28,6 @@ fn is_digit(c: char) -> bool {
 
 fn is_plus(c: char) -> bool {
     matches!(c, '+' | '\u{FF0B}')
-}
-
-/// Dashes, slashes, dots, white space, brackets and tildes people put between digits.
-fn is_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '\u{2010}'
-            ..='\u{2015}'
-                | '\u{2212}'
-                | '\u{30FC}'
-                | '\u{FF0D}'
-                | '/'
-                | '\u{FF0F}'
-                | '.'
-                | '\u{FF0E}'
-                | ' '
-                | '\u{00A0}'
-                | '\u{00AD}'
-                | '\u{200B}'
-                | '\u{2060}'
-                | '\u{3000}'
-                | '('
-                | ')'
-                | '['
-                | ']'
-                | '\u{FF08}'
-                | '\u{FF09}'
-                | '\u{FF3B}'
-                | '\u{FF3D}'
-                | '~'
-                | '\u{2053}'
-                | '\u{223C}'
-                | '\u{FF5E}'
-    )
 }
 
 /// The number part of the input (still formatted) and the extension, if any.

@@ -25,6 +25,11 @@ use serde_json::Value;
 use crate::tools;
 use crate::Result;
 
+// The SDK's own list, so the generator and the parser cannot disagree.
+#[path = "../../src/phone/punctuation.rs"]
+mod punctuation;
+use punctuation::is_punctuation;
+
 /// The pinned metadata source.
 const PACKAGE: &str = "libphonenumber-js";
 const VERSION: &str = "1.13.16";
@@ -384,41 +389,6 @@ fn digit_groups(pattern: &str) -> std::result::Result<Vec<(u8, Option<u8>)>, Str
         return Err("no groups or more than 9".into());
     }
     Ok(groups)
-}
-
-/// libphonenumber-js's `VALID_PUNCTUATION` (dashes, slashes, dots, whitespace,
-/// brackets, tildes), which `applyInternationalSeparatorStyle` turns into spaces.
-fn is_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '\u{2010}'
-            ..='\u{2015}'
-                | '\u{2212}'
-                | '\u{30FC}'
-                | '\u{FF0D}'
-                | '\u{FF0F}'
-                | '/'
-                | '\u{FF0E}'
-                | '.'
-                | ' '
-                | '\u{A0}'
-                | '\u{AD}'
-                | '\u{200B}'
-                | '\u{2060}'
-                | '\u{3000}'
-                | '('
-                | ')'
-                | '\u{FF08}'
-                | '\u{FF09}'
-                | '\u{FF3B}'
-                | '\u{FF3D}'
-                | '['
-                | ']'
-                | '~'
-                | '\u{2053}'
-                | '\u{223C}'
-                | '\u{FF5E}'
-    )
 }
 
 /// A format template as `applyInternationalSeparatorStyle` leaves the formatted
