@@ -18,6 +18,7 @@ mod input;
 mod metadata;
 mod parse;
 mod pattern;
+mod prefilter;
 mod punctuation;
 #[cfg(test)]
 mod tests;
