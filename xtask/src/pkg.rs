@@ -92,7 +92,7 @@ fn wasm_pack(out: &Path, nightly: bool) -> Result {
         cmd.env("RUSTUP_TOOLCHAIN", "nightly")
             .env("CARGO_TARGET_DIR", root().join("target/web-nightly"))
             // No file/line strings for panic locations (nothing prints them) and std's
-            // smaller-code variants of its algorithms: −1.5 KB gzip together.
+            // smaller-code variants of its algorithms: −1.7 KB gzip together.
             .env(
                 "RUSTFLAGS",
                 "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none",
