@@ -5,7 +5,7 @@ export { AuthClient, AuthError, decodeToken, normalizePhone } from '../web/phone
 export type { AuthErrorCode, PhoneInfo, JsonValue, DecodedToken, AccountCheck,
   AritaContact, SsoEmailStatus, SsoUserStatus, SsoUser, Challenge, Session, AuthEvent,
   AuthStateListener, StorageAdapter, RefreshOption, FetchFunction,
-  CustomProviderDescription, AuthClientOptions,
+  CustomProviderDescription, ProviderOption, AuthClientOptions,
 } from '../web/phone_auth.js';
 
 /** A no-op in Node (the module is ready at import); returns a resolved promise. */

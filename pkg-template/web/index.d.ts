@@ -5,7 +5,7 @@ export { AuthClient, AuthError, decodeToken, normalizePhone } from './phone_auth
 export type { AuthErrorCode, PhoneInfo, JsonValue, DecodedToken, AccountCheck,
   AritaContact, SsoEmailStatus, SsoUserStatus, SsoUser, Challenge, Session, AuthEvent,
   AuthStateListener, StorageAdapter, RefreshOption, FetchFunction,
-  CustomProviderDescription, AuthClientOptions,
+  CustomProviderDescription, ProviderOption, AuthClientOptions,
 } from './phone_auth.js';
 
 /** What `init` accepts: where or what the `.wasm` is (default: next to this file). */

@@ -9,6 +9,7 @@
 
 pub mod arita;
 mod common;
+#[cfg(feature = "custom")]
 pub mod custom;
 pub mod gizo;
 pub mod monetha;
@@ -115,6 +116,11 @@ pub trait Flow {
     }
 }
 
+/// Why a custom description is refused by a build without the feature `custom`.
+#[cfg(not(feature = "custom"))]
+pub const NO_CUSTOM: &str =
+    "a provider description needs the full build: import it from 'phone-auth/full' (Rust: the feature `custom`)";
+
 /// A provider and its configuration; JS passes it as an object tagged by `provider`.
 #[derive(Clone, Debug, PartialEq)]
 // A custom description is large (endpoint templates); a config is built once per client.
@@ -128,7 +134,8 @@ pub enum ProviderConfig {
     Monetha(monetha::Config),
     /// SSO v1.
     Sso(sso::Config),
-    /// A declarative description of another phone-OTP API.
+    /// A declarative description of another phone-OTP API (feature `custom`).
+    #[cfg(feature = "custom")]
     Custom(custom::Description),
 }
 
@@ -145,7 +152,10 @@ impl ProviderConfig {
             Some("arita") => arita::Config::from_json(v).map(ProviderConfig::Arita),
             Some("monetha") => monetha::Config::from_json(v).map(ProviderConfig::Monetha),
             Some("sso") => sso::Config::from_json(v).map(ProviderConfig::Sso),
+            #[cfg(feature = "custom")]
             Some("custom") => custom::Description::from_json(v).map(ProviderConfig::Custom),
+            #[cfg(not(feature = "custom"))]
+            Some("custom") => Err(NO_CUSTOM.into()),
             _ => Err(
                 "provider: expected \"gizo\", \"arita\", \"monetha\", \"sso\" or \"custom\"".into(),
             ),
@@ -159,6 +169,7 @@ impl ProviderConfig {
             ProviderConfig::Arita(c) => c,
             ProviderConfig::Monetha(c) => c,
             ProviderConfig::Sso(c) => c,
+            #[cfg(feature = "custom")]
             ProviderConfig::Custom(c) => c,
         }
     }

@@ -16,6 +16,7 @@ use super::ops::{self, Op};
 use super::options::Options;
 use super::{host, js};
 use crate::client::Client;
+#[cfg(feature = "extras")]
 use crate::provider::ProviderConfig;
 use crate::secret::Secret;
 use crate::Error;
@@ -48,14 +49,17 @@ impl AuthClient {
             fetch: o.fetch.clone(),
             timeout_ms: o.timeout_ms,
         };
+        #[cfg(feature = "extras")]
         let gizo = match &o.provider {
             ProviderConfig::Gizo(cfg) => Some(cfg.clone()),
             _ => None,
         };
+        #[cfg(feature = "extras")]
         let arita = match &o.provider {
             ProviderConfig::Arita(cfg) => Some(cfg.clone()),
             _ => None,
         };
+        #[cfg(feature = "extras")]
         let sso = match &o.provider {
             ProviderConfig::Sso(cfg) => Some(cfg.clone()),
             _ => None,
@@ -83,12 +87,17 @@ impl AuthClient {
         let settings = Settings {
             lock_timeout_ms: o.lock_timeout_ms,
             app_token_fn: o.app_token_fn,
+            #[cfg(feature = "extras")]
             allow_client_secret: o.allow_client_secret,
             fetch: o.fetch,
+            #[cfg(feature = "extras")]
             timeout_ms: o.timeout_ms,
             strategy: o.config.refresh,
+            #[cfg(feature = "extras")]
             gizo,
+            #[cfg(feature = "extras")]
             arita,
+            #[cfg(feature = "extras")]
             sso,
         };
         let inner = Inner::new(core, store, kind, o.storage_key, settings);

@@ -16,6 +16,7 @@ use super::{error, host, js};
 use crate::client::{Client, Clock, LocalFuture, Transport};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
+#[cfg(feature = "extras")]
 use crate::provider::{arita, gizo, sso};
 use crate::session::{Event, RefreshStrategy, Session, Snapshot, StateKind};
 use crate::Error;
@@ -94,15 +95,20 @@ pub type Core = Client<JsTransport, JsClock>;
 pub struct Settings {
     pub lock_timeout_ms: f64,
     pub app_token_fn: Option<Function>,
+    #[cfg(feature = "extras")]
     pub allow_client_secret: bool,
     pub fetch: JsValue,
+    #[cfg(feature = "extras")]
     pub timeout_ms: f64,
     pub strategy: RefreshStrategy,
     /// GIZO's settings, for the admin calls.
+    #[cfg(feature = "extras")]
     pub gizo: Option<gizo::Config>,
     /// Arita's settings, for its extra endpoints.
+    #[cfg(feature = "extras")]
     pub arita: Option<arita::Config>,
     /// SSO's settings, for its extra endpoints.
+    #[cfg(feature = "extras")]
     pub sso: Option<sso::Config>,
 }
 
@@ -115,6 +121,7 @@ pub struct Inner {
     /// What the options fixed at construction.
     pub settings: Settings,
     /// Arita's forgotten-password flow, between its steps.
+    #[cfg(feature = "extras")]
     pub reset: RefCell<Option<super::arita::Reset>>,
     /// Resolves once the stored session was restored.
     pub ready: RefCell<Option<js_sys::Promise>>,
@@ -149,6 +156,7 @@ impl Inner {
             storage_kind,
             key,
             settings,
+            #[cfg(feature = "extras")]
             reset: RefCell::new(None),
             ready: RefCell::new(None),
             written: RefCell::new(None),

@@ -5,7 +5,9 @@
 //! Public (on `wasm32` only) so the wasm-bindgen-test suites in `tests/` drive the very
 //! functions JavaScript calls.
 
+#[cfg(feature = "extras")]
 mod admin;
+#[cfg(feature = "extras")]
 mod arita;
 mod client;
 mod driver;
@@ -14,6 +16,7 @@ mod host;
 mod js;
 mod ops;
 mod options;
+#[cfg(feature = "extras")]
 mod sso;
 mod types;
 mod util;

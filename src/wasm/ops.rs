@@ -16,7 +16,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::driver::{js_err, Inner, JsClock, Slot, Work};
-use super::{admin, arita, error, host, js, sso};
+#[cfg(feature = "extras")]
+use super::{admin, arita, sso};
+use super::{error, host, js};
 use crate::client::Clock;
 use crate::json::Value;
 use crate::secret::Secret;
@@ -43,12 +45,16 @@ pub enum Op {
     /// `fetch(url, init)`.
     Fetch(JsValue, JsValue),
     /// `gizoAccessToken(clientId, clientSecret)`.
+    #[cfg(feature = "extras")]
     GizoAccessToken(JsValue, JsValue),
     /// `gizoClientToken(adminToken, userId)`.
+    #[cfg(feature = "extras")]
     GizoClientToken(JsValue, JsValue),
     /// One of Arita's extra calls, with its JS arguments.
+    #[cfg(feature = "extras")]
     Arita(arita::Call, JsValue, JsValue),
     /// One of SSO's extra calls, with its JS arguments.
+    #[cfg(feature = "extras")]
     Sso(sso::Call, JsValue, JsValue),
     /// The part of [`Inner::guarded`] that holds the cross-tab lock.
     Locked(Work, Slot),
@@ -94,9 +100,13 @@ pub async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
         Op::Refresh => Box::pin(guarded(inner, Work::Refresh)),
         Op::SignOut => Box::pin(sign_out(inner)),
         Op::Fetch(url, init) => Box::pin(fetch(inner, url, init)),
+        #[cfg(feature = "extras")]
         Op::GizoAccessToken(id, secret) => Box::pin(admin::access_token(inner, id, secret)),
+        #[cfg(feature = "extras")]
         Op::GizoClientToken(admin, user) => Box::pin(admin::client_token(inner, admin, user)),
+        #[cfg(feature = "extras")]
         Op::Arita(call, a, b) => Box::pin(arita::run(inner, call, a, b)),
+        #[cfg(feature = "extras")]
         Op::Sso(call, a, b) => Box::pin(sso::run(inner, call, a, b)),
         Op::Locked(work, out) => Box::pin(unit(inner.locked(work, out))),
         Op::Flush => {

@@ -22,6 +22,7 @@ pub struct Options {
     pub refresh_callback: Option<Function>,
     pub auto_refresh: bool,
     pub lock_timeout_ms: f64,
+    #[cfg(feature = "extras")]
     pub allow_client_secret: bool,
 }
 
@@ -80,6 +81,7 @@ impl Options {
             refresh_callback,
             auto_refresh,
             lock_timeout_ms: js::get_number(opts, "lockTimeoutMs").unwrap_or(LOCK_TIMEOUT_MS),
+            #[cfg(feature = "extras")]
             allow_client_secret: js::get(opts, "allowClientSecretInBrowser")
                 .as_bool()
                 .unwrap_or(false),
@@ -101,6 +103,9 @@ fn provider_config(plain: &Map) -> Result<ProviderConfig, JsValue> {
             }
             plain.clone()
         }
+        #[cfg(not(feature = "custom"))]
+        Some(Value::Object(_)) => return Err(error::config(crate::provider::NO_CUSTOM)),
+        #[cfg(feature = "custom")]
         Some(Value::Object(desc)) => {
             let mut fields = desc.clone();
             if let Some(base) = plain.get("baseUrl") {

@@ -121,7 +121,8 @@ export type RefreshOption =
 
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-/** A declarative description of another phone-OTP API (see docs/custom-provider.md). */
+/** A declarative description of another phone-OTP API (see docs/providers.md, "Custom providers");
+ * accepted by `phone-auth/full`. */
 export interface CustomProviderDescription {
   name?: string;
   baseUrl?: string;
@@ -129,7 +130,7 @@ export interface CustomProviderDescription {
 }
 
 export interface AuthClientOptions {
-  provider: 'gizo' | 'arita' | 'monetha' | 'sso' | CustomProviderDescription;
+  provider: ProviderOption;
   /** The backend's origin, e.g. `https://api.example.com`. */
   baseUrl: string;
   /** Region for numbers typed without `+`, e.g. `'DE'`. */
@@ -167,7 +168,23 @@ export interface AuthClientOptions {
   codeTtlSeconds?: number;
   maxAttempts?: number;
   opaqueTokenLifetimeSeconds?: number;
-  /** GIZO admin calls: allow a client secret where there is a `document` (default false). */
+  /** GIZO admin calls (`phone-auth/full`): allow a client secret where there is a `document` (default false). */
   allowClientSecretInBrowser?: boolean;
 }
+"#;
+
+/// `provider`: a description is accepted only where the custom provider is built in.
+#[cfg(feature = "custom")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PROVIDER: &'static str = r#"
+/** A built-in backend, or a description of another one. */
+export type ProviderOption = 'gizo' | 'arita' | 'monetha' | 'sso' | CustomProviderDescription;
+"#;
+
+/// `provider`: a description is accepted only where the custom provider is built in.
+#[cfg(not(feature = "custom"))]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PROVIDER: &'static str = r#"
+/** A built-in backend (a description of another one needs `phone-auth/full`). */
+export type ProviderOption = 'gizo' | 'arita' | 'monetha' | 'sso';
 "#;

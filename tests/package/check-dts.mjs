@@ -5,24 +5,32 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const root = 'node_modules/phone-auth';
-const generated = readFileSync(`${root}/web/phone_auth.d.ts`, 'utf8');
 // wasm-bindgen's own declarations of the raw module (not re-exported by the entries).
 const internal = new Set(['InitInput', 'InitOutput', 'SyncInitInput', 'initSync', 'default']);
-
 const withoutComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-const publicPart = withoutComments(generated).replace(/export interface InitOutput \{[\s\S]*?\n\}/, '');
-const anys = publicPart.split('\n').filter((line) => /\bany\b/.test(line));
-assert.deepEqual(anys, [], 'public declarations use `any`');
 
-const declared = [...generated.matchAll(/^export (?:declare )?(?:type|interface|class|function|const) (\w+)/gm)]
-  .map((m) => m[1])
-  .filter((name) => !internal.has(name));
-assert.ok(declared.includes('AuthClientOptions') && declared.includes('AuthClient'), 'declarations found');
-for (const entry of ['web/index.d.ts', 'node/index.d.ts']) {
-  const text = readFileSync(`${root}/${entry}`, 'utf8');
-  assert.ok(!/export \*/.test(withoutComments(text)), `${entry} re-exports everything (including InitOutput)`);
-  assert.ok(!/\bany\b/.test(withoutComments(text)), `${entry} uses \`any\``);
-  const missing = declared.filter((name) => !new RegExp(`\\b${name}\\b`).test(text));
-  assert.deepEqual(missing, [], `${entry} does not export every public declaration`);
+// The sign-in build (`phone-auth`) and the full one (`phone-auth/full`), each with its
+// browser and Node entries.
+const builds = [
+  { dir: 'web', entries: ['web/index.d.ts', 'node/index.d.ts'] },
+  { dir: 'full', entries: ['full/index.d.ts', 'node/full.d.ts'] },
+];
+for (const { dir, entries } of builds) {
+  const generated = readFileSync(`${root}/${dir}/phone_auth.d.ts`, 'utf8');
+  const publicPart = withoutComments(generated).replace(/export interface InitOutput \{[\s\S]*?\n\}/, '');
+  const anys = publicPart.split('\n').filter((line) => /\bany\b/.test(line));
+  assert.deepEqual(anys, [], `${dir}: public declarations use \`any\``);
+
+  const declared = [...generated.matchAll(/^export (?:declare )?(?:type|interface|class|function|const) (\w+)/gm)]
+    .map((m) => m[1])
+    .filter((name) => !internal.has(name));
+  assert.ok(declared.includes('AuthClientOptions') && declared.includes('AuthClient'), 'declarations found');
+  for (const entry of entries) {
+    const text = readFileSync(`${root}/${entry}`, 'utf8');
+    assert.ok(!/export \*/.test(withoutComments(text)), `${entry} re-exports everything (including InitOutput)`);
+    assert.ok(!/\bany\b/.test(withoutComments(text)), `${entry} uses \`any\``);
+    const missing = declared.filter((name) => !new RegExp(`\\b${name}\\b`).test(text));
+    assert.deepEqual(missing, [], `${entry} does not export every public declaration`);
+  }
+  console.log(`declarations (${dir}): ${declared.length} public names, no \`any\`, both entries export them all`);
 }
-console.log(`declarations: ${declared.length} public names, no \`any\`, both entries export them all`);

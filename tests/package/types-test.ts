@@ -16,6 +16,12 @@ import init, {
 } from 'phone-auth';
 // @ts-expect-error wasm-bindgen's raw exports are not part of the package's surface.
 import type { InitOutput } from 'phone-auth';
+import initFull, {
+  AuthClient as FullClient,
+  type SsoUserStatus,
+  type AccountCheck,
+  type CustomProviderDescription,
+} from 'phone-auth/full';
 
 /** `true` only for `any`. */
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -38,6 +44,7 @@ type AnyMembers<C> = {
 const noAnyInClient: [AnyMembers<AuthClient>] extends [never] ? true : never = true;
 const noAnyInError: [AnyMembers<AuthError>] extends [never] ? true : never = true;
 const noAnyInSession: [AnyMembers<Session>] extends [never] ? true : never = true;
+const noAnyInFullClient: [AnyMembers<FullClient>] extends [never] ? true : never = true;
 const noAnyInOptions: [AnyMembers<Required<AuthClientOptions>>] extends [never] ? true : never =
   true;
 
@@ -106,6 +113,23 @@ export async function app(): Promise<void> {
     }
   }
   off();
+
+  // `phone-auth/full`: the extra endpoints and custom providers; the sign-in build has neither.
+  await initFull();
+  const described: CustomProviderDescription = {
+    name: 'acme',
+    requestCode: { path: '/otp' },
+    verify: { path: '/login', body: { code: '{{code}}' } },
+    tokenPointer: '/jwt',
+  };
+  const full = new FullClient({ provider: described, baseUrl: 'https://api.example.com' });
+  const rows: SsoUserStatus[] = await full.ssoUserStatus(['+491747707607']);
+  const check: AccountCheck = await full.aritaAccountCheck('+491747707607');
+  // @ts-expect-error the sign-in build has no extra endpoints
+  await auth.ssoUserStatus(['+491747707607']);
+  // @ts-expect-error the sign-in build takes no description
+  new AuthClient({ provider: described, baseUrl: 'https://api.example.com' });
+  void [rows, check, noAnyInFullClient];
   void [e164, region, expiresAt, alg, noAnyInClient, noAnyInError, noAnyInSession];
   void noAnyInOptions;
   const raw: InitOutput | undefined = undefined;

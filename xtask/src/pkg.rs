@@ -6,7 +6,11 @@
 //!   `snippets/`) and `pkg-template/web/index.js`; `phone_auth_bg.wasm`; the declarations
 //!   `index.d.ts` and `phone_auth.d.ts`. One module rather than three: a page that loads
 //!   the package without a bundler makes one request for the JavaScript, not two in a row;
-//! - `pkg/node/`: the Node entry (ESM; instantiates the same wasm synchronously from disk);
+//! - `pkg/full/`: the same for `phone-auth/full`, built with the features `custom` and
+//!   `extras` (the declarative custom provider and every extra endpoint of the seeds);
+//!   `pkg/web` is the sign-in build without them, the one the size budget is about;
+//! - `pkg/node/`: the Node entries `index.js` and `full.js` (ESM; each instantiates its
+//!   build's wasm synchronously from disk);
 //! - `pkg/package.json`, `pkg/README.md`: from `pkg-template/`.
 
 use std::path::{Path, PathBuf};
@@ -20,8 +24,11 @@ use crate::Result;
 /// Gzip budget of the browser build (wasm + JS glue), in bytes.
 pub const GZIP_BUDGET: u64 = 60 * 1024;
 
-/// The files of the browser build: all of it counts towards the size budget.
+/// The files of a browser build: all of it counts towards the size budget.
 const WEB_FILES: [&str; 2] = ["phone_auth_bg.wasm", "index.js"];
+
+/// The two browser builds: `pkg/<dir>` from `cargo build --features <features>`.
+const BUILDS: [(&str, &str); 2] = [("web", ""), ("full", "custom,extras")];
 
 /// esbuild from npm (the version `bench/` pins), to minify the JavaScript of `pkg/web`.
 const ESBUILD_NPM: &str = "esbuild@0.28.2";
@@ -38,7 +45,7 @@ pub fn run(args: &[String]) -> Result {
 }
 
 pub fn size(_args: &[String]) -> Result {
-    if !pkg_dir().join("web/phone_auth_bg.wasm").exists() {
+    if !pkg_dir().join("full/phone_auth_bg.wasm").exists() {
         build()?;
     }
     print_size(true)
@@ -49,23 +56,36 @@ pub fn pkg_dir() -> PathBuf {
     root().join("pkg")
 }
 
-/// Builds the wasm (release, wasm-opt from npm binaryen) and assembles `pkg/`.
+/// Builds both wasm modules (release, wasm-opt from npm binaryen) and assembles `pkg/`.
 pub fn build() -> Result {
     tools::ensure_wasm_target()?;
     tools::ensure_binaryen()?;
     tools::ensure_wasm_bindgen_cli()?;
     tools::ensure_wasm_pack()?;
-    let out = root().join("target/wasm-pack/web");
+    let pkg = pkg_dir();
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    }
+    for (dir, features) in BUILDS {
+        let out = root().join("target/wasm-pack").join(dir);
+        build_one(&out, features)?;
+        assemble_web(&out, &pkg.join(dir))?;
+    }
+    assemble_rest()
+}
+
+/// The wasm of one build in `out`, optimised.
+fn build_one(out: &Path, features: &str) -> Result {
     // Smallest module: nightly rebuilds `std` with `panic = immediate-abort`, which drops
     // the panic formatting and stdio code a `panic = abort` std still links (~9 KB gzip;
     // the SDK never panics by construction, see the crate-root lints). Stable otherwise.
     let nightly = tools::nightly_build_std()
-        && wasm_pack(&out, true)
+        && wasm_pack(out, features, true)
             .map_err(|e| eprintln!("nightly build-std failed ({e}); building with stable"))
             .is_ok();
     if !nightly {
         eprintln!("note: no nightly with rust-src: the web build uses stable std (larger)");
-        wasm_pack(&out, false)?;
+        wasm_pack(out, features, false)?;
     }
     let wasm = out.join("phone_auth_bg.wasm");
     tools::run(
@@ -74,20 +94,23 @@ pub fn build() -> Result {
             .args(["-Oz", "--strip-debug", "--strip-producers", "-o"])
             .arg(&wasm)
             .args(WASM_FEATURES),
-    )?;
-    assemble(&out)
+    )
 }
 
-/// `wasm-pack build` of the web target into `out` (wasm-opt runs separately: wasm-pack's
-/// own step would download a binaryen). `nightly`: with `-Z build-std` and
-/// `panic = immediate-abort`, in its own target directory so stable builds keep theirs.
-fn wasm_pack(out: &Path, nightly: bool) -> Result {
+/// `wasm-pack build` of the web target into `out` with the crate's `features` (wasm-opt
+/// runs separately: wasm-pack's own step would download a binaryen). `nightly`: with
+/// `-Z build-std` and `panic = immediate-abort`, in its own target directory so stable
+/// builds keep theirs.
+fn wasm_pack(out: &Path, features: &str, nightly: bool) -> Result {
     let mut cmd = command("wasm-pack");
     cmd.current_dir(root())
         .args(["build", "--release", "--no-opt", "--target", "web"])
         .args(["--out-name", "phone_auth", "--out-dir"])
         .arg(out)
         .args(["--", "--no-default-features"]);
+    if !features.is_empty() {
+        cmd.args(["--features", features]);
+    }
     if nightly {
         cmd.env("RUSTUP_TOOLCHAIN", "nightly")
             .env("CARGO_TARGET_DIR", root().join("target/web-nightly"))
@@ -113,12 +136,8 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-fn assemble(out: &Path) -> Result {
-    let pkg = pkg_dir();
-    if pkg.exists() {
-        std::fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
-    }
-    let web = pkg.join("web");
+/// `pkg/web` or `pkg/full` (`web`) from wasm-bindgen's output `out`.
+fn assemble_web(out: &Path, web: &Path) -> Result {
     for f in ["phone_auth_bg.wasm", "phone_auth.d.ts"] {
         copy(&out.join(f), &web.join(f))?;
     }
@@ -131,23 +150,36 @@ fn assemble(out: &Path) -> Result {
         &format!("/// <reference lib=\"esnext.disposable\" />\n{declarations}"),
     )?;
     let runtime = find_runtime(out)?;
-    let template = root().join("pkg-template");
-    let fill = |name: &str| -> Result<String> {
-        let text = read(&template.join(name))?;
-        Ok(text
-            .replace("{{RUNTIME}}", &runtime)
-            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION")))
-    };
     // The entry is bundled from beside the glue it imports.
     let entry = out.join("index.js");
-    write(&entry, &fill("web/index.js")?)?;
+    write(&entry, &fill("web/index.js", &runtime)?)?;
     bundle(&ensure_esbuild()?, &entry, &web.join("index.js"))?;
-    write(&web.join("index.d.ts"), &fill("web/index.d.ts")?)?;
-    write(&pkg.join("node/index.js"), &fill("node/index.js")?)?;
-    write(&pkg.join("node/index.d.ts"), &fill("node/index.d.ts")?)?;
-    write(&pkg.join("package.json"), &fill("package.json")?)?;
-    write(&pkg.join("README.md"), &fill("README.md")?)?;
+    write(&web.join("index.d.ts"), &fill("web/index.d.ts", "")?)
+}
+
+/// The Node entries, `package.json` and the README.
+fn assemble_rest() -> Result {
+    let pkg = pkg_dir();
+    for (template, to) in [
+        ("node/index.js", "node/index.js"),
+        ("node/index.d.ts", "node/index.d.ts"),
+        ("node/full.js", "node/full.js"),
+        ("node/full.d.ts", "node/full.d.ts"),
+        ("package.json", "package.json"),
+        ("README.md", "README.md"),
+    ] {
+        write(&pkg.join(to), &fill(template, "")?)?;
+    }
     Ok(())
+}
+
+/// `pkg-template/<name>` with its placeholders filled (`runtime`: the path of
+/// `runtime.js` in wasm-bindgen's output, for the web entry).
+fn fill(name: &str, runtime: &str) -> Result<String> {
+    let text = read(&root().join("pkg-template").join(name))?;
+    Ok(text
+        .replace("{{RUNTIME}}", runtime)
+        .replace("{{VERSION}}", env!("CARGO_PKG_VERSION")))
 }
 
 /// `<tools>/node_modules/.bin/esbuild`, installed from npm when missing.
@@ -215,9 +247,10 @@ pub struct Sizes {
     pub brotli: u64,
 }
 
-/// Measures `pkg/web`: every file the browser loads (the wasm and the one JS module).
-pub fn measure() -> Result<Sizes> {
-    let web = pkg_dir().join("web");
+/// Measures `pkg/<dir>` (`web` or `full`): every file the browser loads (the wasm and
+/// the one JS module).
+pub fn measure(dir: &str) -> Result<Sizes> {
+    let web = pkg_dir().join(dir);
     let files: Vec<PathBuf> = WEB_FILES.iter().map(|f| web.join(f)).collect();
     let script = "const fs=require('fs'),z=require('zlib');let r=0,g=0,b=0;\
         for(const f of process.argv.slice(1)){const d=fs.readFileSync(f);r+=d.length;\
@@ -242,12 +275,18 @@ pub fn measure() -> Result<Sizes> {
 
 /// Prints the sizes; with `gate`, over the budget is an error.
 fn print_size(gate: bool) -> Result {
-    let s = measure()?;
     let kb = |b: u64| b as f64 / 1024.0;
-    println!("browser build (pkg/web: wasm + index.js, the JS glue bundled)");
+    let full = measure("full")?;
+    let s = measure("web")?;
+    println!("browser build, `phone-auth` (pkg/web: wasm + index.js, the JS glue bundled)");
     println!("  raw     {:>8} B  {:>7.1} KB", s.raw, kb(s.raw));
     println!("  gzip -9 {:>8} B  {:>7.1} KB", s.gzip, kb(s.gzip));
     println!("  brotli  {:>8} B  {:>7.1} KB", s.brotli, kb(s.brotli));
+    println!(
+        "  `phone-auth/full` (pkg/full, + custom provider and extra endpoints): {} B gzip, {:.1} KB",
+        full.gzip,
+        kb(full.gzip)
+    );
     println!(
         "  budget  {:>8} B  {:>7.1} KB gzip ({})",
         GZIP_BUDGET,

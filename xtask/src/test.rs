@@ -43,6 +43,17 @@ pub fn run(args: &[String]) -> Result {
             "-D",
             "warnings",
         ])?;
+        // The browser's sign-in build (`pkg/web`): without `custom` and `extras`.
+        cargo(&[
+            "clippy",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ])?;
         cargo(&[
             "clippy",
             "--lib",

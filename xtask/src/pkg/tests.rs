@@ -10,7 +10,7 @@ use crate::tools::{self, command, root};
 use crate::Result;
 
 /// Numbers that always accept the code [`TEST_CODE`] (no SMS); the tests use them.
-const TEST_NUMBERS: [&str; 12] = [
+const TEST_NUMBERS: [&str; 13] = [
     "+491705550101",
     "+491705550102",
     "+491705550103",
@@ -23,6 +23,7 @@ const TEST_NUMBERS: [&str; 12] = [
     "+491705550110",
     "+491705550111",
     "+491705550112",
+    "+491705550113",
 ];
 /// The code of every test number.
 const TEST_CODE: &str = "482135";
@@ -99,7 +100,12 @@ fn package_tests(url: &str) -> Result {
             .args(["install", "--no-audit", "--no-fund", "vite@7", TYPESCRIPT])
             .arg(&tarball),
     )?;
-    for f in ["node-test.mjs", "types-test.ts", "check-dts.mjs"] {
+    for f in [
+        "node-test.mjs",
+        "node-full-test.mjs",
+        "types-test.ts",
+        "check-dts.mjs",
+    ] {
         copy(&here.join(f), &work.join(f))?;
     }
     for f in ["index.html", "main.js", "vite.config.js"] {
@@ -110,6 +116,13 @@ fn package_tests(url: &str) -> Result {
         Command::new("node")
             .current_dir(&work)
             .arg("node-test.mjs")
+            .arg(url),
+    )?;
+    eprintln!("\n--- Node 20 ESM: `phone-auth/full`, and what the sign-in build leaves out ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .arg("node-full-test.mjs")
             .arg(url),
     )?;
     eprintln!("\n--- TypeScript: the declarations as an app uses them ---");

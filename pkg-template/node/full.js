@@ -1,0 +1,17 @@
+// phone-auth {{VERSION}}: the Node entry of `phone-auth/full` (ESM). The module is
+// instantiated synchronously at import from the `.wasm` of the full browser build, so
+// `init()` is optional here.
+import { readFileSync } from 'node:fs';
+import { initSync as webInitSync } from '../full/index.js';
+
+webInitSync(readFileSync(new URL('../full/phone_auth_bg.wasm', import.meta.url)));
+
+export { AuthClient, AuthError, normalizePhone, decodeToken } from '../full/index.js';
+
+/** Already done at import; kept so code shared with the browser can `await init()`. */
+export default function init() {
+  return Promise.resolve();
+}
+
+/** Already done at import; a no-op. */
+export function initSync() {}
