@@ -1,5 +1,5 @@
 // Package sizes: our browser build vs esbuild bundles (minified ESM, browser) of the peers.
-// Usage: node size.mjs --web ../pkg/web   → JSON on stdout
+// Usage: node size.mjs --web ../pkg/web [--full ../pkg/full]   → JSON on stdout
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -31,12 +31,12 @@ for (const [name, file] of peers) {
   result.peers[file.replace(/\.js$/, '')] = { name, ...sizes(await bundle({ entryPoints: [join(here, 'entries', file)] })) };
 }
 
-if (opts.web) {
-  const web = resolve(opts.web);
+// The whole SDK, as an app that imports the package gets it: the glue minified by the
+// app's bundler, the .wasm fetched beside it.
+async function ours(dir) {
+  const web = resolve(dir);
   const entry = join(web, 'index.js');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist`);
-  // The whole SDK, as an app that imports the package gets it: the glue minified by the
-  // app's bundler, the .wasm fetched beside it.
   const glue = await bundle({
     stdin: { contents: `export * from ${JSON.stringify(entry)}; export { default } from ${JSON.stringify(entry)};`, resolveDir: web, loader: 'js' },
     external: ['*.wasm'],
@@ -48,7 +48,11 @@ if (opts.web) {
   let asShipped = { raw: 0, gzip: 0, brotli: 0 };
   for (const f of shippedJs) asShipped = addSizes(asShipped, sizes(readFileSync(join(web, String(f)))));
   asShipped = addSizes(asShipped, wasm);
-  result.ours = { glue: sizes(glue), wasm, total: addSizes(sizes(glue), wasm), asShipped, wasmFiles: wasmFiles.map(String) };
+  return { glue: sizes(glue), wasm, total: addSizes(sizes(glue), wasm), asShipped, wasmFiles: wasmFiles.map(String) };
 }
+
+// `--web`: `phone-auth` (the sign-in build); `--full`: `phone-auth/full`.
+if (opts.web) result.ours = await ours(opts.web);
+if (opts.full) result.full = await ours(opts.full);
 
 process.stdout.write(JSON.stringify(result) + '\n');

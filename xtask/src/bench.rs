@@ -80,7 +80,9 @@ pub fn run(args: &[String]) -> Result {
         eprintln!("\n--- {name} ---");
         node_json(&bench, script, args)
     };
-    let sizes = part("size", "size.mjs", &["--web", &web])?;
+    let full = pkg.as_ref().map(|p| p.full.display().to_string());
+    let full = full.unwrap_or_default();
+    let sizes = part("size", "size.mjs", &["--web", &web, "--full", &full])?;
     let throughput = part(
         "throughput",
         "throughput.mjs",
@@ -129,8 +131,10 @@ pub fn run(args: &[String]) -> Result {
 
 /// Where the built package is.
 pub struct Package {
-    /// `pkg/web`: the browser build (ESM entry `index.js` and the `.wasm`).
+    /// `pkg/web`: the browser build of `phone-auth` (ESM entry `index.js` and the `.wasm`).
     pub web: PathBuf,
+    /// `pkg/full`: the browser build of `phone-auth/full`.
+    pub full: PathBuf,
     /// The Node ESM entry file.
     pub node_entry: PathBuf,
 }
@@ -145,6 +149,7 @@ pub fn package() -> Result<Package> {
     }
     Ok(Package {
         web,
+        full: pkg.join("full"),
         node_entry: node_entry(&pkg.join("node"))?,
     })
 }

@@ -144,6 +144,19 @@ fn size_rows(s: &Value, rows: &mut Vec<Row>) {
         "≤ 60 KiB total",
         ours.map(|g| g <= 60.0 * 1024.0),
     ));
+    let full = num(s, &["full", "total", "gzip"]);
+    let max_pair = peer("supabase", "gzip")
+        .zip(peer("lpn-max", "gzip"))
+        .map(|(a, b)| a + b);
+    rows.push(compare(
+        "phone-auth/full (+ extras, custom), gzip -9",
+        full,
+        "auth-js + libphonenumber-js max",
+        max_pair,
+        kib,
+        Better::Lower,
+        None,
+    ));
 }
 
 fn throughput_rows(t: &Value, rows: &mut Vec<Row>) {
