@@ -43,7 +43,7 @@ pub(super) async fn access_token(
     client_id: JsValue,
     client_secret: JsValue,
 ) -> Result<JsValue, JsValue> {
-    if host::has_document() && !inner.settings.allow_client_secret {
+    if host::has_document() && !inner.settings.extras.allow_client_secret {
         return Err(error::config(
             "A client secret never belongs in a browser: call gizoAccessToken on your \
              server (or set allowClientSecretInBrowser for a trusted admin tool).",
@@ -52,7 +52,7 @@ pub(super) async fn access_token(
     let (Some(client_id), Some(secret)) = (client_id.as_string(), client_secret.as_string()) else {
         return Err(error::config("clientId and clientSecret must be strings."));
     };
-    let cfg = admin_config(&inner.settings.gizo)?;
+    let cfg = admin_config(&inner.settings.extras.gizo)?;
     let input = AccessTokenInput {
         client_id,
         client_secret: Secret::new(secret),
@@ -77,7 +77,7 @@ pub(super) async fn client_token(
         .as_f64()
         .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0)
         .ok_or_else(|| error::config("userId must be an integer."))?;
-    let cfg = admin_config(&inner.settings.gizo)?;
+    let cfg = admin_config(&inner.settings.extras.gizo)?;
     let input = ClientTokenInput {
         user_id: user_id as i64,
     };
@@ -99,7 +99,7 @@ impl Inner {
     pub(super) fn transport(&self) -> JsTransport {
         JsTransport {
             fetch: self.settings.fetch.clone(),
-            timeout_ms: self.settings.timeout_ms,
+            timeout_ms: self.settings.extras.timeout_ms,
         }
     }
 }

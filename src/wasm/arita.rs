@@ -147,6 +147,7 @@ impl AuthClient {
 pub(super) async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> JsResult {
     let cfg = inner
         .settings
+        .extras
         .arita
         .clone()
         .ok_or_else(|| error::config("Arita calls need provider: 'arita'."))?;

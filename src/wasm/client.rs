@@ -11,6 +11,8 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+#[cfg(feature = "extras")]
+use super::driver::Extras;
 use super::driver::{session_js, Inner, JsClock, JsTransport, Settings};
 use super::ops::{self, Op};
 use super::options::Options;
@@ -50,19 +52,21 @@ impl AuthClient {
             timeout_ms: o.timeout_ms,
         };
         #[cfg(feature = "extras")]
-        let gizo = match &o.provider {
-            ProviderConfig::Gizo(cfg) => Some(cfg.clone()),
-            _ => None,
-        };
-        #[cfg(feature = "extras")]
-        let arita = match &o.provider {
-            ProviderConfig::Arita(cfg) => Some(cfg.clone()),
-            _ => None,
-        };
-        #[cfg(feature = "extras")]
-        let sso = match &o.provider {
-            ProviderConfig::Sso(cfg) => Some(cfg.clone()),
-            _ => None,
+        let extras = Extras {
+            allow_client_secret: o.allow_client_secret,
+            timeout_ms: o.timeout_ms,
+            gizo: match &o.provider {
+                ProviderConfig::Gizo(cfg) => Some(cfg.clone()),
+                _ => None,
+            },
+            arita: match &o.provider {
+                ProviderConfig::Arita(cfg) => Some(cfg.clone()),
+                _ => None,
+            },
+            sso: match &o.provider {
+                ProviderConfig::Sso(cfg) => Some(cfg.clone()),
+                _ => None,
+            },
         };
         let core = Client::new(o.provider, o.config.clone(), transport, JsClock);
         if let Some(cb) = o.refresh_callback.clone() {
@@ -87,18 +91,10 @@ impl AuthClient {
         let settings = Settings {
             lock_timeout_ms: o.lock_timeout_ms,
             app_token_fn: o.app_token_fn,
-            #[cfg(feature = "extras")]
-            allow_client_secret: o.allow_client_secret,
             fetch: o.fetch,
-            #[cfg(feature = "extras")]
-            timeout_ms: o.timeout_ms,
             strategy: o.config.refresh,
             #[cfg(feature = "extras")]
-            gizo,
-            #[cfg(feature = "extras")]
-            arita,
-            #[cfg(feature = "extras")]
-            sso,
+            extras,
         };
         let inner = Inner::new(core, store, kind, o.storage_key, settings);
         let ready = ops::promise(&inner, Op::Restore);

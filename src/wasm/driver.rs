@@ -95,20 +95,24 @@ pub type Core = Client<JsTransport, JsClock>;
 pub struct Settings {
     pub lock_timeout_ms: f64,
     pub app_token_fn: Option<Function>,
-    #[cfg(feature = "extras")]
-    pub allow_client_secret: bool,
     pub fetch: JsValue,
-    #[cfg(feature = "extras")]
-    pub timeout_ms: f64,
     pub strategy: RefreshStrategy,
-    /// GIZO's settings, for the admin calls.
     #[cfg(feature = "extras")]
+    pub extras: Extras,
+}
+
+/// What only the extra endpoints read (`phone-auth/full`, the feature `extras`).
+#[cfg(feature = "extras")]
+pub struct Extras {
+    /// `allowClientSecretInBrowser`, for the GIZO admin calls.
+    pub allow_client_secret: bool,
+    /// Per request, for their one-off transport.
+    pub timeout_ms: f64,
+    /// GIZO's settings, for the admin calls.
     pub gizo: Option<gizo::Config>,
     /// Arita's settings, for its extra endpoints.
-    #[cfg(feature = "extras")]
     pub arita: Option<arita::Config>,
     /// SSO's settings, for its extra endpoints.
-    #[cfg(feature = "extras")]
     pub sso: Option<sso::Config>,
 }
 

@@ -108,6 +108,7 @@ pub(super) async fn run(
 ) -> Result<JsValue, JsValue> {
     let cfg = inner
         .settings
+        .extras
         .sso
         .clone()
         .ok_or_else(|| error::config("SSO calls need provider: 'sso'."))?;
