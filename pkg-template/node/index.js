@@ -1,5 +1,6 @@
-// phone-auth {{VERSION}}: the Node entry (ESM). The module is instantiated synchronously
-// at import from the `.wasm` next to the browser build, so `init()` is optional here.
+// phone-auth {{VERSION}}: the Node entry (ESM; `full.js`, the same pointed at `../full/`, is
+// `phone-auth/full`). The module is instantiated synchronously at import from the `.wasm`
+// of the browser build, so `init()` is optional here.
 import { readFileSync } from 'node:fs';
 import { initSync as webInitSync } from '../web/index.js';
 

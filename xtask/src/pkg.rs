@@ -157,18 +157,18 @@ fn assemble_web(out: &Path, web: &Path) -> Result {
     write(&web.join("index.d.ts"), &fill("web/index.d.ts", "")?)
 }
 
-/// The Node entries, `package.json` and the README.
+/// The Node entries, `package.json` and the README. `node/full.*` are `node/index.*`
+/// pointed at `../full/` instead of `../web/`.
 fn assemble_rest() -> Result {
     let pkg = pkg_dir();
-    for (template, to) in [
-        ("node/index.js", "node/index.js"),
-        ("node/index.d.ts", "node/index.d.ts"),
-        ("node/full.js", "node/full.js"),
-        ("node/full.d.ts", "node/full.d.ts"),
-        ("package.json", "package.json"),
-        ("README.md", "README.md"),
-    ] {
-        write(&pkg.join(to), &fill(template, "")?)?;
+    for name in ["index.js", "index.d.ts"] {
+        let text = fill(&format!("node/{name}"), "")?;
+        write(&pkg.join("node").join(name), &text)?;
+        let full = text.replace("'../web/", "'../full/");
+        write(&pkg.join("node").join(name.replace("index", "full")), &full)?;
+    }
+    for name in ["package.json", "README.md"] {
+        write(&pkg.join(name), &fill(name, "")?)?;
     }
     Ok(())
 }
