@@ -116,11 +116,6 @@ pub trait Flow {
     }
 }
 
-/// Why a custom description is refused by a build without the feature `custom`.
-#[cfg(not(feature = "custom"))]
-pub const NO_CUSTOM: &str =
-    "a provider description needs the full build: import it from 'phone-auth/full' (Rust: the feature `custom`)";
-
 /// A provider and its configuration; JS passes it as an object tagged by `provider`.
 #[derive(Clone, Debug, PartialEq)]
 // A custom description is large (endpoint templates); a config is built once per client.
@@ -155,7 +150,11 @@ impl ProviderConfig {
             #[cfg(feature = "custom")]
             Some("custom") => custom::Description::from_json(v).map(ProviderConfig::Custom),
             #[cfg(not(feature = "custom"))]
-            Some("custom") => Err(NO_CUSTOM.into()),
+            Some("custom") => Err(
+                "a provider description needs the full build: import it from \
+                 'phone-auth/full' (Rust: the feature `custom`)"
+                    .into(),
+            ),
             _ => Err(
                 "provider: expected \"gizo\", \"arita\", \"monetha\", \"sso\" or \"custom\"".into(),
             ),

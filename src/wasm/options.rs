@@ -103,9 +103,6 @@ fn provider_config(plain: &Map) -> Result<ProviderConfig, JsValue> {
             }
             plain.clone()
         }
-        #[cfg(not(feature = "custom"))]
-        Some(Value::Object(_)) => return Err(error::config(crate::provider::NO_CUSTOM)),
-        #[cfg(feature = "custom")]
         Some(Value::Object(desc)) => {
             let mut fields = desc.clone();
             if let Some(base) = plain.get("baseUrl") {
