@@ -3,7 +3,14 @@
 // cross-tab messages, wake-up events). Every global is looked up lazily, when a call
 // needs it, so importing the package touches nothing in Node or React Native.
 
-/** Every failure of phone-auth. `code` is stable; see docs/wasm.md for the list. */
+/** Marks every `AuthError`, whichever copy of the package made it (a global symbol). */
+const BRAND = Symbol.for('phone-auth.AuthError');
+
+/**
+ * Every failure of phone-auth. `code` is stable; see docs/wasm.md for the list.
+ * `instanceof` goes by the brand, not by the class: an error from `phone-auth/full`, or
+ * from a second copy of the package a bundler pulled in, is still an `AuthError`.
+ */
 export class AuthError extends Error {
   constructor(code, message, status, retryAfter, providerMessage) {
     super(message);
@@ -13,7 +20,12 @@ export class AuthError extends Error {
     this.retryAfter = retryAfter ?? null;
     this.providerMessage = providerMessage ?? null;
   }
+
+  static [Symbol.hasInstance](e) {
+    return e != null && e[BRAND] === true;
+  }
 }
+AuthError.prototype[BRAND] = true;
 
 export function authError(code, message, status, retryAfter, providerMessage) {
   return new AuthError(code, message, status, retryAfter, providerMessage);

@@ -12,7 +12,7 @@ export type AuthErrorCode =
   | 'malformed_response' | 'invalid_token' | 'not_signed_in' | 'invalid_state'
   | 'invalid_input' | 'invalid_config' | 'storage';
 
-/** Every failure of phone-auth (`instanceof AuthError` works). */
+/** Every failure of phone-auth. `instanceof AuthError` works, also for errors of the other build or of a second copy of the package. */
 export declare class AuthError extends Error {
   readonly name: 'AuthError';
   readonly code: AuthErrorCode;

@@ -34,6 +34,14 @@ assert.throws(
   () => new signIn.AuthClient({ provider: description('x'), baseUrl: base, storage: 'memory' }),
   (e) => e instanceof signIn.AuthError && e.code === 'invalid_config' && e.message.includes("'phone-auth/full'"),
 );
+// Two builds, two classes, one brand: each build's errors are `instanceof` the other's
+// `AuthError`, and nothing else is.
+assert.notEqual(signIn.AuthError, AuthError);
+assert.throws(() => signIn.normalizePhone('hello'), (e) => e instanceof AuthError && e.code === 'invalid_phone');
+assert.throws(() => decodeToken('x'), (e) => e instanceof signIn.AuthError && e.code === 'invalid_token');
+assert.ok(new signIn.AuthError('network', 'x') instanceof AuthError);
+assert.ok(!(new Error('x') instanceof AuthError) && !({ code: 'network' } instanceof signIn.AuthError));
+assert.ok(!(null instanceof AuthError) && !('AuthError' instanceof AuthError));
 
 // The full build: GIZO's admin token (server-only: there is no `document` here) ...
 const admin = new AuthClient({ provider: 'gizo', baseUrl: base, storage: 'memory' });
