@@ -11,6 +11,7 @@ use super::ops::Op;
 use super::{error, host};
 use crate::client::Transport;
 use crate::provider::gizo::{self, AccessTokenInput, ClientTokenInput};
+use crate::provider::ProviderConfig;
 use crate::secret::Secret;
 
 #[wasm_bindgen]
@@ -52,12 +53,12 @@ pub(super) async fn access_token(
     let (Some(client_id), Some(secret)) = (client_id.as_string(), client_secret.as_string()) else {
         return Err(error::config("clientId and clientSecret must be strings."));
     };
-    let cfg = admin_config(&inner.settings.extras.gizo)?;
+    let cfg = admin_config(inner)?;
     let input = AccessTokenInput {
         client_id,
         client_secret: Secret::new(secret),
     };
-    let req = gizo::build_access_token(&cfg, &input).map_err(|e| js_err(&e))?;
+    let req = gizo::build_access_token(cfg, &input).map_err(|e| js_err(&e))?;
     let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
     let token = gizo::parse_access_token(&resp).map_err(|e| js_err(&e))?;
     Ok(JsValue::from_str(token.expose()))
@@ -77,21 +78,22 @@ pub(super) async fn client_token(
         .as_f64()
         .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0)
         .ok_or_else(|| error::config("userId must be an integer."))?;
-    let cfg = admin_config(&inner.settings.extras.gizo)?;
+    let cfg = admin_config(inner)?;
     let input = ClientTokenInput {
         user_id: user_id as i64,
     };
-    let req =
-        gizo::build_client_token(&cfg, &Secret::new(admin), &input).map_err(|e| js_err(&e))?;
+    let req = gizo::build_client_token(cfg, &Secret::new(admin), &input).map_err(|e| js_err(&e))?;
     let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
     let token = gizo::parse_client_token(&resp).map_err(|e| js_err(&e))?;
     Ok(JsValue::from_str(token.expose()))
 }
 
 /// The GIZO settings, or `invalid_config` for another provider.
-fn admin_config(cfg: &Option<gizo::Config>) -> Result<gizo::Config, JsValue> {
-    cfg.clone()
-        .ok_or_else(|| error::config("GIZO admin calls need provider: 'gizo'."))
+fn admin_config(inner: &Inner) -> Result<&gizo::Config, JsValue> {
+    match &inner.settings.extras.provider {
+        ProviderConfig::Gizo(cfg) => Ok(cfg),
+        _ => Err(error::config("GIZO admin calls need provider: 'gizo'.")),
+    }
 }
 
 /// A transport for one-off calls with the client's `fetch` and timeout.

@@ -19,6 +19,7 @@ use crate::provider::arita::{
     self, EmailPhone, LoginIdInput, LoginInput, OtpInput, OtpNature, SendType, UsernameInput,
     VerifyInput,
 };
+use crate::provider::ProviderConfig;
 use crate::secret::{OtpCode, Secret};
 use crate::Error;
 
@@ -145,18 +146,15 @@ impl AuthClient {
 /// Performs one Arita call: the token where the call needs one, then build → send →
 /// parse (one `send` for every call keeps the wasm small).
 pub(super) async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> JsResult {
-    let cfg = inner
-        .settings
-        .extras
-        .arita
-        .clone()
-        .ok_or_else(|| error::config("Arita calls need provider: 'arita'."))?;
+    let ProviderConfig::Arita(cfg) = &inner.settings.extras.provider else {
+        return Err(error::config("Arita calls need provider: 'arita'."));
+    };
     let token = match call {
         Call::Info | Call::SetPassword | Call::DeviceToken => Some(user_token(inner).await?),
         _ => None,
     };
     let login_id = a.as_string();
-    let req = request(inner, &cfg, call, a, b, token)?;
+    let req = request(inner, cfg, call, a, b, token)?;
     let resp = send(inner, req).await?;
     let out = parse(call, &resp).map_err(|e| js_err(&e))?;
     let slot = &inner.reset;

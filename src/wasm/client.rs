@@ -18,8 +18,6 @@ use super::ops::{self, Op};
 use super::options::Options;
 use super::{host, js};
 use crate::client::Client;
-#[cfg(feature = "extras")]
-use crate::provider::ProviderConfig;
 use crate::secret::Secret;
 use crate::Error;
 
@@ -55,18 +53,7 @@ impl AuthClient {
         let extras = Extras {
             allow_client_secret: o.allow_client_secret,
             timeout_ms: o.timeout_ms,
-            gizo: match &o.provider {
-                ProviderConfig::Gizo(cfg) => Some(cfg.clone()),
-                _ => None,
-            },
-            arita: match &o.provider {
-                ProviderConfig::Arita(cfg) => Some(cfg.clone()),
-                _ => None,
-            },
-            sso: match &o.provider {
-                ProviderConfig::Sso(cfg) => Some(cfg.clone()),
-                _ => None,
-            },
+            provider: o.provider.clone(),
         };
         let core = Client::new(o.provider, o.config.clone(), transport, JsClock);
         if let Some(cb) = o.refresh_callback.clone() {

@@ -17,7 +17,7 @@ use crate::client::{Client, Clock, LocalFuture, Transport};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
 #[cfg(feature = "extras")]
-use crate::provider::{arita, gizo, sso};
+use crate::provider::ProviderConfig;
 use crate::session::{Event, RefreshStrategy, Session, Snapshot, StateKind};
 use crate::Error;
 
@@ -108,12 +108,8 @@ pub struct Extras {
     pub allow_client_secret: bool,
     /// Per request, for their one-off transport.
     pub timeout_ms: f64,
-    /// GIZO's settings, for the admin calls.
-    pub gizo: Option<gizo::Config>,
-    /// Arita's settings, for its extra endpoints.
-    pub arita: Option<arita::Config>,
-    /// SSO's settings, for its extra endpoints.
-    pub sso: Option<sso::Config>,
+    /// The provider's settings (the core's copy sits inside its machine).
+    pub provider: ProviderConfig,
 }
 
 /// Everything an `AuthClient` holds (shared by its pending promises).

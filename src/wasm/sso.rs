@@ -12,6 +12,7 @@ use super::{error, js};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
 use crate::provider::sso::{self, EmailInput, EmailOptinInput, EmailState, UserInput, UserStatus};
+use crate::provider::ProviderConfig;
 use crate::secret::Secret;
 use crate::Error;
 
@@ -106,12 +107,9 @@ pub(super) async fn run(
     a: JsValue,
     b: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let cfg = inner
-        .settings
-        .extras
-        .sso
-        .clone()
-        .ok_or_else(|| error::config("SSO calls need provider: 'sso'."))?;
+    let ProviderConfig::Sso(cfg) = &inner.settings.extras.provider else {
+        return Err(error::config("SSO calls need provider: 'sso'."));
+    };
     // Without provider credentials `email` is authorised as the user (OAuth2 bearer).
     let token = match call {
         Call::GetUser => Some(user_token(inner).await?),
@@ -128,7 +126,7 @@ pub(super) async fn run(
         }
         _ => b,
     };
-    let req = request(&cfg, call, a, b, token)?;
+    let req = request(cfg, call, a, b, token)?;
     let resp = send(inner, req).await?;
     parse(call, &resp)
         .map(|v| v.map_or(JsValue::UNDEFINED, |v| js::to_js(&v)))
