@@ -119,6 +119,13 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// `untrusted_origin`: `auth.fetch` refused to send the token to that URL (an origin
+    /// not trusted, plain `http:` to another device, or a URL parsers disagree on).
+    /// Nothing was sent.
+    UntrustedOrigin {
+        /// Which origin and why, and what option would allow it.
+        message: String,
+    },
     /// `invalid_config`: the client configuration is unusable.
     InvalidConfig {
         /// Why.
@@ -150,6 +157,7 @@ impl Error {
             Error::NotSignedIn => "not_signed_in",
             Error::InvalidState { .. } => "invalid_state",
             Error::InvalidInput { .. } => "invalid_input",
+            Error::UntrustedOrigin { .. } => "untrusted_origin",
             Error::InvalidConfig { .. } => "invalid_config",
         }
     }
@@ -296,6 +304,7 @@ impl fmt::Display for Error {
             Error::NotSignedIn => f.write_str("Not signed in."),
             Error::InvalidState { message } => write!(f, "Not possible now: {message}."),
             Error::InvalidInput { field, message } => write!(f, "Invalid {field}: {message}."),
+            Error::UntrustedOrigin { message } => write!(f, "{message}."),
             Error::InvalidConfig { message } => write!(f, "Invalid configuration: {message}."),
         }
     }

@@ -27,6 +27,7 @@ pub mod client;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod origin;
 pub mod phone;
 pub mod provider;
 pub mod secret;

@@ -334,6 +334,9 @@ impl Flow for Config {
     fn name(&self) -> &str {
         "arita"
     }
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
 
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         build_account_check(

@@ -389,6 +389,9 @@ impl Flow for Description {
     fn name(&self) -> &str {
         &self.name
     }
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
 
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         self.build(&self.request_code, &Vars::phone(self.phone_format, phone))

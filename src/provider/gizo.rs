@@ -353,6 +353,9 @@ impl Flow for Config {
     fn name(&self) -> &str {
         "gizo"
     }
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
 
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         build_check_identity(self, &CheckIdentityInput::for_phone(phone))

@@ -84,6 +84,8 @@ pub struct Verified {
 pub trait Flow {
     /// Short name: `gizo`, `arita`, `monetha`, `sso` or the custom description's name.
     fn name(&self) -> &str;
+    /// The `baseUrl` every request starts with (a stored session is bound to it).
+    fn base_url(&self) -> &str;
     /// First request of the code phase.
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error>;
     /// The response to request number `step` (0 is the one from [`Flow::code_request`]).
@@ -142,7 +144,7 @@ impl ProviderConfig {
         if v.as_object().is_none() {
             return Err("the provider configuration must be an object".into());
         }
-        match v.get("provider").and_then(Value::as_str) {
+        let config = match v.get("provider").and_then(Value::as_str) {
             Some("gizo") => gizo::Config::from_json(v).map(ProviderConfig::Gizo),
             Some("arita") => arita::Config::from_json(v).map(ProviderConfig::Arita),
             Some("monetha") => monetha::Config::from_json(v).map(ProviderConfig::Monetha),
@@ -158,6 +160,17 @@ impl ProviderConfig {
             _ => Err(
                 "provider: expected \"gizo\", \"arita\", \"monetha\", \"sso\" or \"custom\"".into(),
             ),
+        }?;
+        // Codes and tokens go to baseUrl: https, or http to this device, or http anywhere
+        // only when the app says so (development).
+        let allow_http = v
+            .get("allowInsecureHttp")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        match crate::origin::check_base_url(config.base_url(), allow_http) {
+            Ok(_) => Ok(config),
+            Err(Error::InvalidConfig { message }) => Err(message),
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -179,6 +192,9 @@ impl ProviderConfig {
 impl Flow for ProviderConfig {
     fn name(&self) -> &str {
         self.flow().name()
+    }
+    fn base_url(&self) -> &str {
+        self.flow().base_url()
     }
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         self.flow().code_request(phone)

@@ -257,6 +257,9 @@ impl Flow for Config {
     fn name(&self) -> &str {
         "monetha"
     }
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
 
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         build_verify(self, &VerifyInput::for_phone(self, phone)?)

@@ -297,6 +297,9 @@ impl Flow for Config {
     fn name(&self) -> &str {
         "sso"
     }
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
 
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         build_sms(

@@ -323,10 +323,12 @@ impl<F: Flow> Machine<F> {
     /// `None` when signed out (remove the stored value).
     pub fn snapshot(&self) -> Option<Snapshot> {
         let provider = self.flow.name();
+        let base_url = self.flow.base_url();
         match &self.state {
             State::SignedOut => None,
             State::CodeSent(c) => Some(Snapshot::code_sent(
                 provider,
+                base_url,
                 StoredCode {
                     phone: c.phone.e164(),
                     challenge: c.challenge.clone(),
@@ -337,6 +339,7 @@ impl<F: Flow> Machine<F> {
             )),
             State::SignedIn(live) | State::Refreshing(live, _) => Some(Snapshot::signed_in(
                 provider,
+                base_url,
                 StoredSession {
                     phone: live.session.phone.clone(),
                     token: live.session.token.clone(),
@@ -375,6 +378,15 @@ impl<F: Flow> Machine<F> {
     fn state_from(&self, now: u64, snapshot: Snapshot) -> Result<State, SnapshotError> {
         if snapshot.provider != self.flow.name() {
             return Err(SnapshotError::ProviderMismatch);
+        }
+        // A session is bound to the backend that issued it: a client for another
+        // baseUrl (staging vs production) sharing the storage key must not use it.
+        match snapshot.base_url.as_deref() {
+            None => return Err(SnapshotError::Unbound),
+            Some(b) if b != crate::origin::binding(self.flow.base_url()) => {
+                return Err(SnapshotError::OriginMismatch)
+            }
+            Some(_) => {}
         }
         if let Some(s) = snapshot.signed_in {
             // A number must still parse; a password sign-in keeps its login (user name,

@@ -48,6 +48,10 @@ pub enum SnapshotError {
     NoState,
     /// Stored by another provider than the one configured now.
     ProviderMismatch,
+    /// Stored by a client of another `baseUrl`: left in place for that client.
+    OriginMismatch,
+    /// Stored by an earlier release, which did not record the `baseUrl`: not trusted.
+    Unbound,
     /// The stored phone number no longer parses.
     InvalidPhone,
     /// The stored session's token has expired.
@@ -67,6 +71,8 @@ impl SnapshotError {
             SnapshotError::Invalid => "invalid",
             SnapshotError::NoState => "no_state",
             SnapshotError::ProviderMismatch => "provider_mismatch",
+            SnapshotError::OriginMismatch => "origin_mismatch",
+            SnapshotError::Unbound => "unbound",
             SnapshotError::InvalidPhone => "invalid_phone",
             SnapshotError::SessionExpired => "session_expired",
             SnapshotError::CodeExpired => "code_expired",
@@ -88,6 +94,12 @@ impl fmt::Display for SnapshotError {
             SnapshotError::ProviderMismatch => {
                 f.write_str("the stored session belongs to another provider")
             }
+            SnapshotError::OriginMismatch => {
+                f.write_str("the stored session belongs to another baseUrl")
+            }
+            SnapshotError::Unbound => {
+                f.write_str("the stored session does not say which baseUrl it belongs to")
+            }
             SnapshotError::InvalidPhone => f.write_str("the stored phone number is not valid"),
             SnapshotError::SessionExpired => f.write_str("the stored session has expired"),
             SnapshotError::CodeExpired => f.write_str("the stored code has expired"),
@@ -102,6 +114,9 @@ impl std::error::Error for SnapshotError {}
 pub struct Snapshot {
     v: u64,
     pub(crate) provider: String,
+    /// The `baseUrl` of the client that stored it (see [`crate::origin::binding`]);
+    /// `None` in what releases before 0.1 wrote.
+    pub(crate) base_url: Option<String>,
     pub(crate) signed_in: Option<StoredSession>,
     pub(crate) code_sent: Option<StoredCode>,
 }
@@ -126,19 +141,21 @@ pub(crate) struct StoredCode {
 }
 
 impl Snapshot {
-    pub(crate) fn signed_in(provider: &str, session: StoredSession) -> Snapshot {
+    pub(crate) fn signed_in(provider: &str, base_url: &str, session: StoredSession) -> Snapshot {
         Snapshot {
             v: SNAPSHOT_VERSION,
             provider: provider.to_owned(),
+            base_url: Some(crate::origin::binding(base_url)),
             signed_in: Some(session),
             code_sent: None,
         }
     }
 
-    pub(crate) fn code_sent(provider: &str, code: StoredCode) -> Snapshot {
+    pub(crate) fn code_sent(provider: &str, base_url: &str, code: StoredCode) -> Snapshot {
         Snapshot {
             v: SNAPSHOT_VERSION,
             provider: provider.to_owned(),
+            base_url: Some(crate::origin::binding(base_url)),
             signed_in: None,
             code_sent: Some(code),
         }
@@ -170,6 +187,10 @@ impl Snapshot {
         Some(Snapshot {
             v: SNAPSHOT_VERSION,
             provider: map.get("provider")?.as_str()?.to_owned(),
+            base_url: match present(map, "baseUrl") {
+                Some(b) => Some(b.as_str()?.to_owned()),
+                None => None,
+            },
             signed_in: match present(map, "signedIn") {
                 Some(s) => Some(StoredSession::from_json(s)?),
                 None => None,
@@ -186,6 +207,9 @@ impl Snapshot {
         let mut map = Map::new();
         map.insert("v", self.v);
         map.insert("provider", self.provider.as_str());
+        if let Some(b) = &self.base_url {
+            map.insert("baseUrl", b.as_str());
+        }
         if let Some(s) = &self.signed_in {
             map.insert("signedIn", s.to_json());
         }
@@ -198,6 +222,11 @@ impl Snapshot {
     /// The provider that stored it.
     pub fn provider(&self) -> &str {
         &self.provider
+    }
+
+    /// The `baseUrl` of the client that stored it, as [`crate::origin::binding`] gives it.
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
     }
 }
 

@@ -25,6 +25,9 @@ impl Flow for Fake {
     fn name(&self) -> &str {
         "fake"
     }
+    fn base_url(&self) -> &str {
+        BASE
+    }
     fn code_request(&self, phone: &PhoneNumber) -> Result<HttpRequest, Error> {
         let path = if self.check_first { "check" } else { "code" };
         Ok(HttpRequest::new(Method::Post, format!("{BASE}/{path}"))

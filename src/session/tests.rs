@@ -354,7 +354,7 @@ fn snapshots_round_trip_a_session_and_a_sent_code() {
     sign_in(&mut m, T0, &token);
     let text = m.snapshot().unwrap().to_json();
     assert!(
-        text.starts_with(r#"{"v":1,"provider":"fake","signedIn":"#),
+        text.starts_with(r#"{"v":1,"provider":"fake","baseUrl":"https://fake.test","signedIn":"#),
         "{text}"
     );
     let mut reloaded = Machine::new(Fake::default(), Config::default());
@@ -392,13 +392,14 @@ fn snapshots_round_trip_a_session_and_a_sent_code() {
     assert!(req.body.unwrap().contains(r#""handle":"h-9""#));
 }
 
-/// Snapshots exactly as the serde-derived code of earlier releases wrote them (members
-/// in declaration order, `None` as `null`, the user's keys sorted): browsers hold these.
+/// Snapshots in the member order and forms the serde-derived code of earlier releases
+/// wrote (members in declaration order, `None` as `null`, the user's keys sorted), with
+/// the `baseUrl` binding that every snapshot now needs.
 #[test]
 fn snapshots_stored_by_earlier_releases_restore() {
     let token = jwt_at(T0 / 1000, 3600, "u1");
     let old = format!(
-        r#"{{"v":1,"provider":"fake","signedIn":{{"phone":"+491747707607","token":{{"token":"{token}","receivedAt":1700000000000,"expiresAt":1700003600000}},"user":{{"id":7,"name":"José"}}}}}}"#
+        r#"{{"v":1,"provider":"fake","baseUrl":"https://fake.test","signedIn":{{"phone":"+491747707607","token":{{"token":"{token}","receivedAt":1700000000000,"expiresAt":1700003600000}},"user":{{"id":7,"name":"José"}}}}}}"#
     );
     let mut m = Machine::new(Fake::default(), Config::default());
     assert_eq!(m.restore(T0 + 5000, Some(&old)), Ok(StateKind::SignedIn));
@@ -416,7 +417,7 @@ fn snapshots_stored_by_earlier_releases_restore() {
         "written back unchanged"
     );
 
-    let old = r#"{"v":1,"provider":"fake","codeSent":{"phone":"+491747707607","challenge":{"handle":"h-9","isRegistered":true,"codeTtl":null},"resendAllowedAt":1700000030000,"codeExpiresAt":1700000300000,"attemptsLeft":4}}"#;
+    let old = r#"{"v":1,"provider":"fake","baseUrl":"https://fake.test","codeSent":{"phone":"+491747707607","challenge":{"handle":"h-9","isRegistered":true,"codeTtl":null},"resendAllowedAt":1700000030000,"codeExpiresAt":1700000300000,"attemptsLeft":4}}"#;
     let mut m = Machine::new(Fake::default(), Config::default());
     assert_eq!(m.restore(T0 + 1000, Some(old)), Ok(StateKind::CodeSent));
     let info = m.code_info().unwrap();
@@ -436,13 +437,13 @@ fn snapshots_stored_by_earlier_releases_restore() {
     );
 
     // An opaque token without `expiresAt` and a session without `user`.
-    let old = r#"{"v":1,"provider":"fake","signedIn":{"phone":"+491747707607","token":{"token":"opaque","receivedAt":1700000000000},"extra":1}}"#;
+    let old = r#"{"v":1,"provider":"fake","baseUrl":"https://fake.test","signedIn":{"phone":"+491747707607","token":{"token":"opaque","receivedAt":1700000000000},"extra":1}}"#;
     let mut m = Machine::new(Fake::default(), Config::default());
     assert_eq!(m.restore(T0, Some(old)), Ok(StateKind::SignedIn));
     assert_eq!(m.session().unwrap().user, None);
     assert_eq!(
         m.snapshot().unwrap().to_json(),
-        r#"{"v":1,"provider":"fake","signedIn":{"phone":"+491747707607","token":{"token":"opaque","receivedAt":1700000000000,"expiresAt":null},"user":null}}"#
+        r#"{"v":1,"provider":"fake","baseUrl":"https://fake.test","signedIn":{"phone":"+491747707607","token":{"token":"opaque","receivedAt":1700000000000,"expiresAt":null},"user":null}}"#
     );
 }
 
@@ -488,7 +489,7 @@ fn unusable_snapshots_sign_out_with_a_reason() {
             SnapshotError::Invalid,
         ),
         (
-            r#"{"v":1,"provider":"fake","signedIn":"x"}"#.into(),
+            r#"{"v":1,"provider":"fake","baseUrl":"https://fake.test","signedIn":"x"}"#.into(),
             T0,
             SnapshotError::Invalid,
         ),
@@ -498,7 +499,7 @@ fn unusable_snapshots_sign_out_with_a_reason() {
             SnapshotError::Invalid,
         ),
         (
-            r#"{"v":1,"provider":"fake","signedIn":null,"codeSent":null}"#.into(),
+            r#"{"v":1,"provider":"fake","baseUrl":"https://fake.test","signedIn":null,"codeSent":null}"#.into(),
             T0,
             SnapshotError::NoState,
         ),
@@ -577,4 +578,47 @@ proptest! {
         let _ = fresh.poll_timeout();
         fresh.handle_timeout(now);
     }
+}
+
+/// A session is bound to the baseUrl of the client that stored it: another baseUrl (or
+/// none, as releases before the binding wrote) restores nothing.
+#[test]
+fn snapshots_are_bound_to_their_base_url() {
+    let token = jwt_at(T0 / 1000, 3600, "u1");
+    let stored = |base: Option<&str>| {
+        let base = base.map_or(String::new(), |b| format!(r#""baseUrl":"{b}","#));
+        format!(
+            r#"{{"v":1,"provider":"fake",{base}"signedIn":{{"phone":"+491747707607","token":{{"token":"{token}","receivedAt":1700000000000}}}}}}"#
+        )
+    };
+    for (base, expected) in [
+        (Some("https://fake.test"), Ok(StateKind::SignedIn)),
+        (
+            Some("https://staging.fake.test"),
+            Err(SnapshotError::OriginMismatch),
+        ),
+        (Some("http://fake.test"), Err(SnapshotError::OriginMismatch)),
+        (
+            Some("https://fake.test:8443"),
+            Err(SnapshotError::OriginMismatch),
+        ),
+        (
+            Some("https://fake.test/v2"),
+            Err(SnapshotError::OriginMismatch),
+        ),
+        (None, Err(SnapshotError::Unbound)),
+    ] {
+        let mut m = Machine::new(Fake::default(), Config::default());
+        assert_eq!(
+            m.restore(T0 + 5000, Some(&stored(base))),
+            expected,
+            "{base:?}"
+        );
+        assert_eq!(m.session().is_some(), expected.is_ok());
+    }
+    // Equivalent spellings of one baseUrl bind alike.
+    assert_eq!(
+        crate::origin::binding("HTTPS://Fake.test:443/v1/"),
+        crate::origin::binding("https://fake.test/v1")
+    );
 }

@@ -10,8 +10,10 @@ use super::{Description, Endpoint, ErrorKind, PhoneForm};
 use crate::http::Method;
 use crate::json::{Map, Value};
 
-const DESCRIPTION_MEMBERS: [&str; 19] = [
+const DESCRIPTION_MEMBERS: [&str; 20] = [
     "provider",
+    // Read by `ProviderConfig::from_json` (plain http to another host, for development).
+    "allowInsecureHttp",
     "name",
     "baseUrl",
     "phoneFormat",

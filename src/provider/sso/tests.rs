@@ -210,13 +210,13 @@ fn config(text: &str) -> Result<Config, String> {
 #[test]
 fn config_reads_the_js_spelling() {
     let full = config(
-        r#"{"provider":"sso","baseUrl":"http://x","credentials":{"type":"basic","username":"u","password":"p"},"agb":true,"dataprotection":false,"pushToken":"t"}"#,
+        r#"{"provider":"sso","baseUrl":"https://x","credentials":{"type":"basic","username":"u","password":"p"},"agb":true,"dataprotection":false,"pushToken":"t"}"#,
     )
     .unwrap();
     assert_eq!(
         full,
         Config {
-            base_url: "http://x".into(),
+            base_url: "https://x".into(),
             credentials: Some(Credentials::Basic {
                 username: "u".into(),
                 password: Secret::new("p"),
@@ -226,7 +226,7 @@ fn config_reads_the_js_spelling() {
             push_token: Some("t".into()),
         }
     );
-    let bearer = config(r#"{"baseUrl":"http://x","credentials":{"type":"bearer","token":"k"}}"#);
+    let bearer = config(r#"{"baseUrl":"https://x","credentials":{"type":"bearer","token":"k"}}"#);
     assert_eq!(
         bearer.unwrap().credentials,
         Some(Credentials::Bearer {
@@ -234,16 +234,16 @@ fn config_reads_the_js_spelling() {
         })
     );
     let minimal = Config {
-        base_url: "http://x".into(),
+        base_url: "https://x".into(),
         credentials: None,
         agb: None,
         dataprotection: None,
         push_token: None,
     };
-    assert_eq!(config(r#"{"baseUrl":"http://x"}"#).unwrap(), minimal);
-    let nulls = r#"{"baseUrl":"http://x","credentials":null,"agb":null,"dataprotection":null,"pushToken":null}"#;
+    assert_eq!(config(r#"{"baseUrl":"https://x"}"#).unwrap(), minimal);
+    let nulls = r#"{"baseUrl":"https://x","credentials":null,"agb":null,"dataprotection":null,"pushToken":null}"#;
     assert_eq!(config(nulls).unwrap(), minimal);
-    let tagged = parse_str(r#"{"provider":"sso","baseUrl":"http://x"}"#).unwrap();
+    let tagged = parse_str(r#"{"provider":"sso","baseUrl":"https://x"}"#).unwrap();
     assert_eq!(
         ProviderConfig::from_json(&tagged).unwrap(),
         ProviderConfig::Sso(minimal)
