@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::codes::{self, Check, CodeCheck, CodeRequest, Issued, Refusal};
 use crate::config::Config;
 use crate::db::Db;
-use crate::store::{Provider, State, TokenKind, TokenRecord, User};
+use crate::store::{Provider, State, Stats, TokenKind, TokenRecord, User};
 use crate::tokens::{Claims, Keys, ISSUER};
 
 /// Everything a request handler can reach.
@@ -253,42 +253,34 @@ impl App {
             subject: phone.unwrap_or(claims.sub),
             kind,
             exp,
-            revoked: false,
         };
         self.state().tokens.insert(jti.clone(), record.clone());
         self.persist("token", |db| db.save_token(&jti, &record));
         Some(token)
     }
 
-    /// Checks a bearer token: signature, issuer, expiry, provider, kind, not revoked,
-    /// and (for user tokens) that the user still exists.
+    /// Checks a bearer token: signature, issuer, expiry, provider, kind, that it was
+    /// issued here and not revoked (its record is live), and (for user tokens) that the
+    /// user still exists.
     pub fn authorize(&self, token: &str, provider: Provider, kind: TokenKind) -> Option<Claims> {
         let claims = self.keys.verify(token, now_ms() / 1000)?;
         if claims.provider != provider.as_str() || claims.kind != kind.as_str() {
             return None;
         }
         let state = self.state();
-        let record = state.tokens.get(&claims.jti)?;
-        if record.revoked {
-            return None;
-        }
+        state.tokens.get(&claims.jti)?;
         if kind == TokenKind::User {
             state.user(provider, claims.phone.as_deref()?)?;
         }
         Some(claims)
     }
 
-    /// Revokes a token by `jti`.
+    /// Revokes a token by `jti`: its record goes (memory and data file), so the bearer
+    /// is refused from now on and a logged-out session costs nothing.
     pub fn revoke(&self, jti: &str) {
-        let record = {
-            let mut state = self.state();
-            let Some(record) = state.tokens.get_mut(jti) else {
-                return;
-            };
-            record.revoked = true;
-            record.clone()
-        };
-        self.persist("token", |db| db.save_token(jti, &record));
+        if self.state().tokens.remove(jti).is_some() {
+            self.persist("token", |db| db.delete_token(jti));
+        }
     }
 
     /// Forgets everything (`DELETE /__emulator/state`).
@@ -297,14 +289,30 @@ impl App {
         self.persist("wipe", Db::wipe);
     }
 
-    /// Periodic clean-up of dead entries.
-    pub fn sweep(&self) {
+    /// Periodic clean-up of dead entries (the server calls it every 2 s; see
+    /// [`State::sweep`]). Every 15th run also deletes expired tokens from the data file.
+    /// Returns how many entries went from memory.
+    pub fn sweep(&self) -> u64 {
         let limits = &self.cfg.limits;
-        self.state().sweep(
-            now_ms(),
-            millis(limits.resend_cooldown),
-            millis(limits.window),
-        );
+        let now = now_ms();
+        let (purged, runs) = {
+            let mut state = self.state();
+            let started = std::time::Instant::now();
+            let purged = state.sweep(now, millis(limits.resend_cooldown), millis(limits.window));
+            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            state.sweeps.last_micros = micros;
+            state.sweeps.max_micros = state.sweeps.max_micros.max(micros);
+            (purged, state.sweeps.runs)
+        };
+        if runs % 15 == 1 {
+            self.persist("expired tokens", |db| db.delete_expired_tokens(now / 1000));
+        }
+        purged
+    }
+
+    /// What the emulator holds, by kind (`GET /__emulator/stats`).
+    pub fn stats(&self) -> Stats {
+        self.state().stats(self.cfg.max_attempts)
     }
 }
 

@@ -112,19 +112,22 @@ fn window_refusal(times: Option<&VecDeque<u64>>, max: u32, window: u64, now: u64
         return None;
     }
     let times = times?;
-    let in_window: Vec<u64> = times
-        .iter()
-        .copied()
-        .filter(|t| now.saturating_sub(*t) < window)
-        .collect();
-    if in_window.len() < max as usize {
+    let mut count = 0usize;
+    let mut oldest: Option<u64> = None;
+    for t in times.iter().filter(|t| now.saturating_sub(**t) < window) {
+        count += 1;
+        oldest = Some(oldest.map_or(*t, |o| o.min(*t)));
+    }
+    if count < max as usize {
         return None;
     }
-    let oldest = in_window.first().copied().unwrap_or(now);
+    let oldest = oldest.unwrap_or(now);
     Some(ceil_secs((oldest + window).saturating_sub(now)))
 }
 
-fn record(times: &mut VecDeque<u64>, now: u64, window: u64) {
+/// Records a send at `now`, dropping what left the window. At most `max` times are kept:
+/// the limit never needs more (a disabled limit, `max == 0`, records nothing at all).
+fn record(times: &mut VecDeque<u64>, now: u64, window: u64, max: u32) {
     while times
         .front()
         .is_some_and(|t| now.saturating_sub(*t) >= window)
@@ -132,6 +135,9 @@ fn record(times: &mut VecDeque<u64>, now: u64, window: u64) {
         times.pop_front();
     }
     times.push_back(now);
+    while times.len() > max as usize {
+        times.pop_front();
+    }
 }
 
 /// Applies the send rules and, if they allow, stores a new challenge (replacing any
@@ -148,8 +154,8 @@ pub fn request_code(
 ) -> Result<Issued, Refusal> {
     let key = (req.provider, req.e164.to_owned());
     let window = u64::try_from(limits.window.as_millis()).unwrap_or(u64::MAX);
+    let cooldown = u64::try_from(limits.resend_cooldown.as_millis()).unwrap_or(u64::MAX);
     if req.fixed_code.is_none() {
-        let cooldown = u64::try_from(limits.resend_cooldown.as_millis()).unwrap_or(u64::MAX);
         if let Some(last) = state.last_sent.get(&key) {
             let since = now.saturating_sub(*last);
             if since < cooldown {
@@ -174,17 +180,18 @@ pub fn request_code(
         ) {
             return Err(Refusal::NumberLimit { retry_after });
         }
-        record(
-            state.client_sends.entry(req.client).or_default(),
-            now,
-            window,
-        );
-        record(
-            state.number_sends.entry(req.e164.to_owned()).or_default(),
-            now,
-            window,
-        );
-        state.last_sent.insert(key.clone(), now);
+        // A disabled limit keeps no per-client or per-number history: nothing to purge.
+        if limits.per_client > 0 {
+            let times = state.client_sends.entry(req.client).or_default();
+            record(times, now, window, limits.per_client);
+        }
+        if limits.per_number > 0 {
+            let times = state.number_sends.entry(req.e164.to_owned()).or_default();
+            record(times, now, window, limits.per_number);
+        }
+        if cooldown > 0 {
+            state.last_sent.insert(key.clone(), now);
+        }
     }
     let code = match req.fixed_code {
         Some(fixed) => fixed.to_owned(),

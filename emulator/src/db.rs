@@ -1,4 +1,4 @@
-//! `--data FILE`: users, issued tokens and key material in SQLite, across restarts.
+//! `--data FILE`: users, live issued tokens and key material in SQLite, across restarts.
 //!
 //! The in-memory [`State`] stays authoritative; this module loads it at start-up and
 //! writes every change through. A failed write is reported, never fatal.
@@ -104,7 +104,8 @@ impl Db {
             state.users.insert((provider, user.e164.clone()), user);
         }
         let mut stmt = self.conn.prepare(
-            "SELECT jti, provider, subject, kind, exp, revoked FROM tokens WHERE exp > ?1",
+            // Revoked rows come from data files written before a logout deleted its row.
+            "SELECT jti, provider, subject, kind, exp FROM tokens WHERE exp > ?1 AND revoked = 0",
         )?;
         let rows = stmt.query_map([to_i64(now_s)], |r| {
             Ok((
@@ -113,11 +114,10 @@ impl Db {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, i64>(4)?,
-                r.get::<_, bool>(5)?,
             ))
         })?;
         for row in rows {
-            let (jti, provider, subject, kind, exp, revoked) = row?;
+            let (jti, provider, subject, kind, exp) = row?;
             let (Some(provider), Some(kind)) =
                 (Provider::from_name(&provider), TokenKind::from_name(&kind))
             else {
@@ -128,7 +128,6 @@ impl Db {
                 subject,
                 kind,
                 exp: to_u64(exp),
-                revoked,
             };
             state.tokens.insert(jti, record);
         }
@@ -158,9 +157,23 @@ impl Db {
     /// Inserts or updates a token record.
     pub fn save_token(&self, jti: &str, t: &TokenRecord) -> rusqlite::Result<()> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO tokens (jti, provider, subject, kind, exp, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![jti, t.provider.as_str(), t.subject, t.kind.as_str(), to_i64(t.exp), t.revoked],
+            "INSERT OR REPLACE INTO tokens (jti, provider, subject, kind, exp, revoked) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+            params![jti, t.provider.as_str(), t.subject, t.kind.as_str(), to_i64(t.exp)],
         )?;
+        Ok(())
+    }
+
+    /// Deletes a token record (a logout).
+    pub fn delete_token(&self, jti: &str) -> rusqlite::Result<()> {
+        self.conn
+            .execute("DELETE FROM tokens WHERE jti = ?1", [jti])?;
+        Ok(())
+    }
+
+    /// Deletes the records of tokens expired at `now_s` (unix seconds).
+    pub fn delete_expired_tokens(&self, now_s: u64) -> rusqlite::Result<()> {
+        self.conn
+            .execute("DELETE FROM tokens WHERE exp <= ?1", [to_i64(now_s)])?;
         Ok(())
     }
 

@@ -17,6 +17,7 @@ use crate::web::{json, not_found};
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/__emulator/health", get(health))
+        .route("/__emulator/stats", get(stats))
         .route("/__emulator/sms", get(sms))
         .route("/__emulator/mail", get(mail))
         .route("/__emulator/users", get(users))
@@ -38,6 +39,11 @@ async fn health(State(app): State<Arc<App>>) -> Response {
     )
 }
 
+/// `GET /__emulator/stats`: what is held, by kind ([`crate::store::Stats`]).
+async fn stats(State(app): State<Arc<App>>) -> Response {
+    json(StatusCode::OK, &json!(app.stats()))
+}
+
 /// `GET /__emulator/sms[?e164=+49…]`: newest first. The filter matches the E.164 form,
 /// or the number exactly as the client wrote it, or any input the parser maps to it.
 async fn sms(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -56,11 +62,7 @@ async fn sms(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, String
     let list: Vec<_> = match &filter {
         None => state.sms.iter().rev().collect(),
         // A number that parses: its own list (the sender's `to` parses to the same E.164).
-        Some((_, Some(e164))) => state
-            .sms_by_number
-            .get(e164)
-            .map(|l| l.iter().rev().collect())
-            .unwrap_or_default(),
+        Some((_, Some(e164))) => state.sms_to(e164).into_iter().rev().collect(),
         Some((raw, None)) => state
             .sms
             .iter()

@@ -148,7 +148,9 @@ pub async fn serve(cfg: Config) -> Result<Running, StartError> {
     tokio::spawn(async move {
         loop {
             tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(2)) => sweeper.sweep(),
+                _ = tokio::time::sleep(Duration::from_secs(2)) => {
+                    sweeper.sweep();
+                }
                 _ = sweep_stop.changed() => break,
             }
         }

@@ -154,7 +154,8 @@ impl TokenKind {
     }
 }
 
-/// An issued token, by its `jti`.
+/// A live issued token, by its `jti`. A logout removes the record (a bearer without one
+/// is refused), and the sweep removes it once expired.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenRecord {
     /// Issuing provider.
@@ -165,8 +166,6 @@ pub struct TokenRecord {
     pub kind: TokenKind,
     /// Unix seconds.
     pub exp: u64,
-    /// Revoked by a logout.
-    pub revoked: bool,
 }
 
 /// An SSO `authCode` handed out by `/sso/auth`.
@@ -211,9 +210,12 @@ pub struct State {
     pub client_sends: HashMap<IpAddr, VecDeque<u64>>,
     /// Sent SMS, oldest first, capped (write through [`State::log_sms`]).
     pub sms: VecDeque<Sms>,
-    /// The same SMS by E.164 number, oldest first: the inbox lookup of one number does
-    /// not scan the whole log under the lock (it did, and p99 grew with the log).
-    pub sms_by_number: HashMap<String, VecDeque<Sms>>,
+    /// The sequence number of `sms.front()` (each logged SMS gets the next one).
+    pub sms_first_seq: u64,
+    /// Sequence numbers of the logged SMS by E.164 number, oldest first: the inbox lookup
+    /// of one number ([`State::sms_to`]) does not scan the whole log under the lock (it
+    /// did, and p99 grew with the log), and the log is not stored twice.
+    pub sms_by_number: HashMap<String, VecDeque<u64>>,
     /// Registered users.
     pub users: HashMap<(Provider, String), User>,
     /// Last user id handed out.
@@ -224,6 +226,56 @@ pub struct State {
     pub auth_codes: HashMap<String, AuthCode>,
     /// Sent opt-in mails, oldest first, capped.
     pub mail: VecDeque<Mail>,
+    /// What the sweeps did so far (for [`State::stats`]).
+    pub sweeps: SweepTotals,
+}
+
+/// Running totals of [`State::sweep`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SweepTotals {
+    /// Sweeps run.
+    pub runs: u64,
+    /// Entries removed over all sweeps (codes, marks, windows, tokens, auth codes).
+    pub purged: u64,
+    /// Microseconds the last sweep held the state (set by the caller that times it).
+    pub last_micros: u64,
+    /// The longest sweep so far, microseconds.
+    pub max_micros: u64,
+}
+
+/// How much the emulator holds, by kind (`GET /__emulator/stats`, [`crate::app::App::stats`]).
+/// Everything but `users` is bounded by what is live: codes by `--code-ttl`, cooldown
+/// marks and rate windows by their durations (nothing when a limit is off), tokens and
+/// SSO auth codes by `--token-ttl`, the SMS and mail logs by `--sms-log-cap`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Registered users (data: never purged).
+    pub users: usize,
+    /// Outstanding codes (used ones are removed at once, expired ones by the sweep).
+    pub pending_codes: usize,
+    /// Of those, codes killed by wrong tries (kept until their expiry so that further
+    /// tries keep answering "too many attempts").
+    pub dead_codes: usize,
+    /// Resend-cooldown marks (provider and number).
+    pub cooldown_marks: usize,
+    /// Numbers with sends inside the per-number rate window.
+    pub number_windows: usize,
+    /// Client addresses with requests inside the per-client rate window.
+    pub client_windows: usize,
+    /// Live issued tokens (revoked and expired ones are gone).
+    pub tokens: usize,
+    /// Live SSO auth codes.
+    pub auth_codes: usize,
+    /// SMS in the log.
+    pub sms: usize,
+    /// Numbers in the SMS log's index.
+    pub sms_numbers: usize,
+    /// Mails in the log.
+    pub mail: usize,
+    /// Sweep totals.
+    pub sweeps: SweepTotals,
 }
 
 impl std::fmt::Debug for State {
@@ -240,15 +292,17 @@ impl std::fmt::Debug for State {
 impl State {
     /// Appends to the SMS log and its index, dropping the oldest beyond `cap`.
     pub fn log_sms(&mut self, sms: Sms, cap: usize) {
+        let seq = self.sms_first_seq + self.sms.len() as u64;
         self.sms_by_number
             .entry(sms.e164.clone())
             .or_default()
-            .push_back(sms.clone());
+            .push_back(seq);
         self.sms.push_back(sms);
         while self.sms.len() > cap.max(1) {
             let Some(old) = self.sms.pop_front() else {
                 break;
             };
+            self.sms_first_seq += 1;
             if let Some(list) = self.sms_by_number.get_mut(&old.e164) {
                 list.pop_front();
                 if list.is_empty() {
@@ -258,25 +312,37 @@ impl State {
         }
     }
 
+    /// The logged SMS to `e164`, oldest first.
+    pub fn sms_to(&self, e164: &str) -> Vec<&Sms> {
+        let Some(seqs) = self.sms_by_number.get(e164) else {
+            return Vec::new();
+        };
+        seqs.iter()
+            .filter_map(|seq| {
+                let i = usize::try_from(seq.checked_sub(self.sms_first_seq)?).ok()?;
+                self.sms.get(i)
+            })
+            .collect()
+    }
+
     /// The user of `provider` with number `e164`.
     pub fn user(&self, provider: Provider, e164: &str) -> Option<&User> {
         self.users.get(&(provider, e164.to_owned()))
     }
 
-    /// Drops everything that can no longer matter at `now` (unix ms): expired codes,
-    /// cooldown marks, rate-window entries, expired tokens and auth codes. Keeps memory
-    /// bounded by the live load.
-    pub fn sweep(&mut self, now: u64, cooldown_ms: u64, window_ms: u64) {
+    /// Drops everything that can no longer matter at `now` (unix ms): expired codes
+    /// (dead ones included), cooldown marks, rate-window entries, expired tokens and auth
+    /// codes, and gives back map capacity left by a burst. Returns how many entries went.
+    ///
+    /// One pass over the live entries: the server runs it on a timer (every 2 s), never
+    /// per request, so its cost is amortised over the requests of that interval.
+    pub fn sweep(&mut self, now: u64, cooldown_ms: u64, window_ms: u64) -> u64 {
+        let before = self.live_entries();
         self.challenges.retain(|_, c| c.expires_at > now);
         self.last_sent
             .retain(|_, at| now.saturating_sub(*at) < cooldown_ms);
         let keep_window = |times: &mut VecDeque<u64>| {
-            while times
-                .front()
-                .is_some_and(|t| now.saturating_sub(*t) >= window_ms)
-            {
-                times.pop_front();
-            }
+            times.retain(|t| now.saturating_sub(*t) < window_ms);
             !times.is_empty()
         };
         self.number_sends.retain(|_, t| keep_window(t));
@@ -284,6 +350,56 @@ impl State {
         let now_s = now / 1000;
         self.tokens.retain(|_, t| t.exp > now_s);
         self.auth_codes.retain(|_, a| a.expires_at > now);
+        shrink(&mut self.challenges);
+        shrink(&mut self.last_sent);
+        shrink(&mut self.number_sends);
+        shrink(&mut self.client_sends);
+        shrink(&mut self.tokens);
+        shrink(&mut self.auth_codes);
+        shrink(&mut self.sms_by_number);
+        let purged = before.saturating_sub(self.live_entries()) as u64;
+        self.sweeps.runs += 1;
+        self.sweeps.purged += purged;
+        purged
+    }
+
+    fn live_entries(&self) -> usize {
+        self.challenges.len()
+            + self.last_sent.len()
+            + self.number_sends.len()
+            + self.client_sends.len()
+            + self.tokens.len()
+            + self.auth_codes.len()
+    }
+
+    /// Counts of what is held, by kind.
+    pub fn stats(&self, max_attempts: u32) -> Stats {
+        Stats {
+            users: self.users.len(),
+            pending_codes: self.challenges.len(),
+            dead_codes: self
+                .challenges
+                .values()
+                .filter(|c| c.attempts >= max_attempts)
+                .count(),
+            cooldown_marks: self.last_sent.len(),
+            number_windows: self.number_sends.len(),
+            client_windows: self.client_sends.len(),
+            tokens: self.tokens.len(),
+            auth_codes: self.auth_codes.len(),
+            sms: self.sms.len(),
+            sms_numbers: self.sms_by_number.len(),
+            mail: self.mail.len(),
+            sweeps: self.sweeps,
+        }
+    }
+}
+
+/// Gives back most of a map's capacity once it holds under a quarter of it (a burst
+/// passed), so memory follows the live load down as well as up.
+fn shrink<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>) {
+    if map.capacity() > 1024 && map.len() < map.capacity() / 4 {
+        map.shrink_to(map.len() * 2);
     }
 }
 
@@ -302,18 +418,44 @@ mod tests {
     }
 
     #[test]
+    fn the_sweep_drops_what_expired_and_gives_back_capacity() {
+        let mut s = State::default();
+        for i in 0..10_000u64 {
+            let key = (Provider::Sso, format!("+49{i}"));
+            let challenge = Challenge {
+                id: String::new(),
+                code: String::new(),
+                expires_at: 1000 + i % 2 * 1000,
+                attempts: 0,
+                nature: 0,
+            };
+            s.challenges.insert(key, challenge);
+            let token = TokenRecord {
+                provider: Provider::Sso,
+                subject: String::new(),
+                kind: TokenKind::User,
+                exp: 1 + i % 2,
+            };
+            s.tokens.insert(format!("j{i}"), token);
+        }
+        assert_eq!(s.sweep(999, 0, 0), 0);
+        assert_eq!(s.sweep(1000, 0, 0), 10_000, "half the codes and tokens");
+        assert_eq!((s.challenges.len(), s.tokens.len()), (5000, 5000));
+        assert_eq!(s.sweep(2000, 0, 0), 10_000);
+        assert!(s.challenges.capacity() <= 1024 && s.tokens.capacity() <= 1024);
+        assert_eq!(s.sweeps.runs, 3);
+        assert_eq!(s.sweeps.purged, 20_000);
+    }
+
+    #[test]
     fn the_index_follows_the_capped_log() {
         let mut s = State::default();
         s.log_sms(sms("+491", "1"), 3);
         s.log_sms(sms("+492", "2"), 3);
         s.log_sms(sms("+491", "3"), 3);
         s.log_sms(sms("+493", "4"), 3); // evicts "1"
-        let codes = |n: &str| -> Vec<String> {
-            s.sms_by_number
-                .get(n)
-                .map(|l| l.iter().map(|m| m.code.clone()).collect())
-                .unwrap_or_default()
-        };
+        let codes =
+            |n: &str| -> Vec<String> { s.sms_to(n).iter().map(|m| m.code.clone()).collect() };
         assert_eq!(codes("+491"), ["3"]);
         s.log_sms(sms("+494", "5"), 3); // evicts "2": its number leaves the index
         assert!(!s.sms_by_number.contains_key("+492"));
