@@ -41,7 +41,7 @@ use crate::phone::PhoneNumber;
 use crate::provider::{Flow, ProviderConfig, Verified};
 use crate::secret::{OtpCode, Secret};
 use crate::session::{
-    Action, CodeInfo, Config, Event, Machine, OpId, Session, SnapshotError, StateKind,
+    Action, CodeInfo, Config, Event, Machine, OpId, Session, Snapshot, SnapshotError, StateKind,
 };
 
 /// A boxed, non-`Send` future.
@@ -205,7 +205,13 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
         self.machine.borrow().snapshot().map(|s| s.to_json())
     }
 
-    /// Changes the provider's settings (e.g. a fresh GIZO app token).
+    /// Whether a stored snapshot is this client's (same provider and `baseUrl`): a client
+    /// neither uses nor deletes another's.
+    pub fn owns(&self, snapshot: &Snapshot) -> bool {
+        snapshot.belongs_to(self.machine.borrow().flow())
+    }
+
+    /// Runs `f` on the provider's settings (e.g. to change GIZO's app token).
     pub fn with_flow_mut<R>(&self, f: impl FnOnce(&mut F) -> R) -> R {
         f(self.machine.borrow_mut().flow_mut())
     }

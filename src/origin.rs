@@ -147,8 +147,7 @@ impl Url<'_> {
 /// Parses an absolute `http:`/`https:` URL (see the module documentation for what is
 /// refused).
 pub fn parse(input: &str) -> Result<Url<'_>, UrlError> {
-    // C0 controls and DEL anywhere: parsers strip tabs and newlines from inside URLs.
-    if input.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    if has_controls(input) {
         return Err(UrlError::Malformed);
     }
     let colon = input.find(':').ok_or(UrlError::Relative)?;
@@ -212,6 +211,12 @@ pub fn parse(input: &str) -> Result<Url<'_>, UrlError> {
         origin: Origin { scheme, host, port },
         rest,
     })
+}
+
+/// C0 controls or DEL anywhere (parsers silently drop tabs and newlines inside URLs), or
+/// spaces at either end (which they trim): refused rather than guessed at.
+fn has_controls(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == 0x7f) || s.starts_with(' ') || s.ends_with(' ')
 }
 
 /// `host[:port]` or `[v6][:port]`.
@@ -569,7 +574,7 @@ fn refused(e: UrlError) -> Error {
 /// Resolves a relative reference against an absolute URL (RFC 3986 §5.2 for the forms
 /// that can change the origin; dot segments are left for `fetch`, they never do).
 pub fn resolve(reference: &str, base: &Url<'_>) -> Result<String, UrlError> {
-    if reference.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    if has_controls(reference) {
         return Err(UrlError::Malformed);
     }
     let before_query = reference.find(['?', '#']).unwrap_or(reference.len());

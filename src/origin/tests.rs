@@ -56,7 +56,8 @@ fn origins_as_the_url_standard_serializes_them() {
         ),
         ("https://sso.example\\evil", Err(UrlError::Malformed)),
         ("https://sso.example/a\\b", Err(UrlError::Malformed)),
-        (" https://sso.example", Err(UrlError::Relative)),
+        (" https://sso.example", Err(UrlError::Malformed)),
+        ("https://sso.example/ ", Err(UrlError::Malformed)),
         ("https://sso.exa\tmple/", Err(UrlError::Malformed)),
         ("https://sso.example\n/", Err(UrlError::Malformed)),
         ("https://sso .example/", Err(UrlError::Malformed)),
@@ -218,6 +219,8 @@ fn fetch_targets_trusted_or_refused() {
     refused("\\\\evil.example/x", None);
     refused("//evil.example/x", None);
     refused("javascript:alert(1)", None);
+    refused(" https://evil.example/", None);
+    refused("/x ", None);
     refused("https:evil.example", None);
     refused("https://münchen.example/", None);
     refused("/x", Some("about:blank"));

@@ -224,6 +224,12 @@ impl Snapshot {
         &self.provider
     }
 
+    /// Whether a client of `flow` stored it: the same provider and `baseUrl`.
+    pub fn belongs_to<F: crate::provider::Flow + ?Sized>(&self, flow: &F) -> bool {
+        self.provider == flow.name()
+            && self.base_url.as_deref() == Some(&crate::origin::binding(flow.base_url()))
+    }
+
     /// The `baseUrl` of the client that stored it, as [`crate::origin::binding`] gives it.
     pub fn base_url(&self) -> Option<&str> {
         self.base_url.as_deref()

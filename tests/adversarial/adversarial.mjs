@@ -11,7 +11,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { values, phoneString, tokenString, optionsObject, hostileFetch, hostileStorage, rng } from './inputs.mjs';
+import { values, phoneString, tokenString, optionsObject, hostileFetch, hostileStorage, rng, urlValue, leaks } from './inputs.mjs';
 
 const opts = {};
 for (let i = 2; i < process.argv.length; i += 2) opts[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
@@ -126,7 +126,7 @@ const methods = Object.getOwnPropertyNames(AuthClient.prototype)
 const argFor = (m) => {
   if (/code|verify/i.test(m) && !/request/i.test(m)) return r() < 0.5 ? String(Math.floor(r() * 1e8)) : values(r);
   if (/phone|request|status/i.test(m)) return r() < 0.6 ? phoneString(r) : values(r);
-  if (/fetch/i.test(m)) return r() < 0.5 ? 'http://127.0.0.1:9/x' : values(r);
+  if (/fetch/i.test(m)) return r() < 0.8 ? urlValue(r) : values(r);
   if (/onAuthStateChange/.test(m)) return r() < 0.7 ? (() => { if (r() < 0.3) throw new Error('listener'); }) : values(r);
   return values(r);
 };
@@ -187,6 +187,7 @@ console.log(`adversarial: ${calls} calls (${freeBudget} to the free functions in
   `${ctorBudget} constructions, ${calls - freeBudget - ctorBudget} method calls on ${clients.length} clients; ${methods.length} methods: ${methods.join(', ')}) in ${(fuzzMs / 1000).toFixed(1)} s`);
 for (const f of failures.slice(0, 25)) console.log(`FAIL ${f}`);
 for (const a of afterwards) console.log(`FAIL ${a}`);
-const failed = failures.length + afterwards.length;
+for (const l of leaks.slice(0, 25)) console.log(`FAIL token leak: ${l}`);
+const failed = failures.length + afterwards.length + leaks.length;
 console.log(`adversarial: ${calls - failures.length} passed, ${failed} failed${signedIn ? '; signed in afterwards with the same module instance' : ''}`);
 process.exit(failed === 0 && calls >= total ? 0 : 1);

@@ -147,11 +147,70 @@ function mutateObject(r, o, depth = 0) {
   return out;
 }
 
+/** URLs that parsers disagree on, or that point a token somewhere else (for `baseUrl`,
+ * `apiOrigins` and `auth.fetch`). The client's trusted origin is `http://127.0.0.1:9`. */
+const urlSeeds = ['http://127.0.0.1:9/x', 'HTTP://127.0.0.1:9/x', 'http://127.0.0.1:09/x', 'http://0x7f.0.0.1:9/x',
+  'http://2130706433:9/x', 'http://127.1:9/', '/x', 'x?y', '?q', '#f', '', '//127.0.0.1:9/x', 'https://evil.example/steal',
+  'http://127.0.0.1:9.evil.example/', 'http://127.0.0.1:9@evil.example/', 'http://evil.example\\@127.0.0.1:9/',
+  'http://evil.example%2F@127.0.0.1:9/', 'http://u:p@127.0.0.1:9/', '//evil.example/x', '/\\evil.example/x',
+  '\\\\evil.example/x', 'javascript:alert(1)', 'file:///etc/passwd', 'data:,x', 'http://127.0.0.1:10/',
+  'https://127.0.0.1:9/', 'https:evil.example', 'http:127.0.0.1:9', 'http:/127.0.0.1:9/', 'http:///127.0.0.1:9/',
+  'http:\\\\evil.example', ' http://evil.example', 'http://ev\til.example/', 'http://evil.example\n/',
+  'http://[::1]:9/', 'http://[::ffff:127.0.0.1]:9/', 'http://münchen.example/', 'http://xn--mnchen-3ya.example/',
+  'http://evil.example./', 'http://127.0.0.1.:9/', 'http://%31%32%37.0.0.1:9/', 'http://localhost:9/',
+  'https://api.example', 'https://api.example:443/', 'https://API.EXAMPLE/x', 'http://api.example/x',
+  'https://api.example.evil.example/', 'https://api.example:8443/'];
+
+/** A URL from the seeds, sometimes mutated, sometimes a URL or Request object. */
+export function urlValue(r) {
+  let s = pick(r, urlSeeds);
+  if (r() < 0.3) {
+    const at = Math.floor(r() * (s.length + 1));
+    s = s.slice(0, at) + pick(r, [...nasty, '@', ':', '//', '\\', '%', '.', 'evil.example']) + s.slice(at);
+  }
+  const k = r();
+  if (k < 0.1) try { return new URL(s); } catch { return s; }
+  if (k < 0.15) try { return new Request(s); } catch { return s; }
+  return k < 0.95 ? s : values(r);
+}
+
+/** Where a token was seen leaving for an origin its client never trusted. */
+export const leaks = [];
+
+/** Node's (WHATWG) origin of a URL, or null. */
+function nodeOrigin(u) {
+  try {
+    return new URL(typeof u === 'string' ? u : u.url ?? String(u)).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** `fetch`, wrapped: a request carrying a bearer token must go to an origin the client's
+ * options trust, as Node's URL parser sees it, and not in clear text to another device. */
+function tokenGuard(fetch, options) {
+  if (typeof fetch !== 'function') return fetch;
+  return (url, init) => {
+    const h = init && init.headers;
+    const auth = h && (typeof h.get === 'function' ? h.get('authorization') : h.Authorization ?? h.authorization);
+    if (auth) {
+      const origin = nodeOrigin(url);
+      const trusted = [options.baseUrl, ...(Array.isArray(options.apiOrigins) ? options.apiOrigins : [])]
+        .filter((t) => typeof t === 'string').map(nodeOrigin);
+      const clear = origin && origin.startsWith('http:') && !/^http:\/\/(127\.|localhost|\[::1\])/.test(origin);
+      if (!trusted.includes(origin) || (clear && options.allowInsecureHttp !== true)) {
+        leaks.push(`token sent to ${JSON.stringify(String(url?.url ?? url)).slice(0, 120)} (origin ${origin}); trusted ${JSON.stringify(trusted)}`);
+      }
+    }
+    return fetch(url, init);
+  };
+}
+
 /** AuthClient options: mostly plausible, every field sometimes hostile. */
 export function optionsObject(r, fetch, storage) {
   const o = {
     provider: r() < 0.8 ? pick(r, providers) : r() < 0.6 ? mutateObject(r, customSeed()) : values(r),
-    baseUrl: r() < 0.8 ? 'http://127.0.0.1:9' : pick(r, ['', 'not a url', 'javascript:alert(1)', 'http://[::1', `http://x/${'a'.repeat(5000)}`, values(r)]),
+    baseUrl: r() < 0.7 ? 'http://127.0.0.1:9' : r() < 0.5 ? urlValue(r) : pick(r, ['', 'not a url', 'javascript:alert(1)', 'http://[::1', `http://x/${'a'.repeat(5000)}`, values(r)]),
     defaultCountry: r() < 0.8 ? values.region(r) : values(r),
     storage: r() < 0.7 ? storage : pick(r, ['memory', 'local', 'session', 'cookie', values(r)]),
     fetch: r() < 0.9 ? fetch : values(r),
@@ -163,6 +222,9 @@ export function optionsObject(r, fetch, storage) {
   if (r() < 0.3) o.deviceId = values(r);
   if (r() < 0.3) o.refresh = r() < 0.5 ? { strategy: 'callback', callback: async () => (r() < 0.5 ? { token: tokenString(r) } : values(r)) } : values(r);
   if (r() < 0.3) o.refreshMarginSeconds = pick(r, [60, -1, NaN, 1e20, values(r)]);
+  if (r() < 0.4) o.apiOrigins = r() < 0.8 ? Array.from({ length: Math.floor(r() * 3) }, () => urlValue(r)) : values(r);
+  if (r() < 0.05) o.allowInsecureHttp = r() < 0.5 ? true : values(r);
+  o.fetch = tokenGuard(o.fetch, o);
   if (r() < 0.1) for (const key of Object.keys(o)) if (r() < 0.3) delete o[key];
   return o;
 }
