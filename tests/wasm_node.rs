@@ -66,7 +66,19 @@ fn decode_token_keeps_every_claim_as_json() {
     );
     let header = get(&t, "header");
     assert_eq!(get_str(&header, "alg"), "RS256");
-    assert!(get(&header, "typ").is_null() && get(&header, "kid").is_null());
+    // The header as the token carries it: no `typ` or `kid` invented.
+    assert_eq!(
+        js_sys::JSON::stringify(&header).ok(),
+        Some(r#"{"alg":"RS256"}"#.into())
+    );
+    let full_header =
+        obj(r#"{"alg":"ES256","cty":"JWT","crit":["b64"],"b64":false,"x":{"y":[1]}}"#);
+    let t2 = decode_token(&jwt_of(&full_header, &claims).into()).expect("a JWT");
+    assert_eq!(
+        js_sys::JSON::stringify(&get(&t2, "header")).ok(),
+        js_sys::JSON::stringify(&full_header).ok(),
+        "the header is the token's, member for member"
+    );
     assert_eq!(get_str(&t, "subject"), "u\"1\"");
     assert_eq!(get(&t, "expiresAt").as_f64(), Some(1_700_000_000_000.0));
     assert!(get(&t, "issuedAt").is_null() && get(&t, "notBefore").is_null());

@@ -338,14 +338,15 @@ export function phoneInfo(s) {
 /**
  * `decodeToken`'s result from the JSON text `[header,claims]` (checked by the wasm side:
  * objects, `alg` a string, `typ`/`kid`/`sub` strings where present; one text so one
- * `JSON.parse`) and the times in ms (undefined when absent).
+ * `JSON.parse`) and the times in ms (undefined when absent). The header and the claims
+ * are the objects `JSON.parse` made of the token's own text, every member kept and none
+ * added (as `jose.decodeProtectedHeader` and `jose.decodeJwt` return them).
  */
 export function decodedToken(partsText, expiresAt, issuedAt, notBefore) {
   const parts = JSON.parse(partsText);
-  const h = parts[0];
   const claims = parts[1];
   return {
-    header: { alg: h.alg, typ: h.typ ?? null, kid: h.kid ?? null },
+    header: parts[0],
     claims,
     expiresAt: expiresAt ?? null,
     issuedAt: issuedAt ?? null,

@@ -39,7 +39,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 /** A decoded (not verified) JWT; times in unix milliseconds. */
 export interface DecodedToken {
-  header: { alg: string; typ: string | null; kid: string | null };
+  /** The JOSE header exactly as the token carries it: every member, none added. */
+  header: { alg: string; typ?: string; kid?: string; [member: string]: unknown };
   claims: { [claim: string]: JsonValue };
   expiresAt: number | null;
   issuedAt: number | null;

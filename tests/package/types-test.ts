@@ -61,6 +61,10 @@ export async function app(): Promise<void> {
   const d: DecodedToken = decodeToken('a.b.c');
   const expiresAt: number | null = d.expiresAt;
   const alg: string = d.header.alg;
+  const typ: string | undefined = d.header.typ; // present only when the token has one
+  const cty: unknown = d.header.cty; // every other member, as the token carries it
+  // @ts-expect-error `kid` may be absent: no member is invented
+  const kid: string = d.header.kid;
 
   const memory = new Map<string, string>();
   const storage: StorageAdapter = {
@@ -130,7 +134,7 @@ export async function app(): Promise<void> {
   // @ts-expect-error the sign-in build takes no description
   new AuthClient({ provider: described, baseUrl: 'https://api.example.com' });
   void [rows, check, noAnyInFullClient];
-  void [e164, region, expiresAt, alg, noAnyInClient, noAnyInError, noAnyInSession];
+  void [e164, region, expiresAt, alg, typ, cty, kid, noAnyInClient, noAnyInError, noAnyInSession];
   void noAnyInOptions;
   const raw: InitOutput | undefined = undefined;
   void raw;

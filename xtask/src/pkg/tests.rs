@@ -73,9 +73,12 @@ fn wasm_tests(url: &str) -> Result {
 
 /// The TypeScript compiler the declarations are checked with.
 const TYPESCRIPT: &str = "typescript@5.9.3";
+/// What `decodeToken` is compared with (the version `bench/` pins).
+const JOSE: &str = "jose@6.2.17";
 
-/// `npm pack` → a fresh project → Node ESM script, `tsc --strict` over the declarations,
-/// and a Vite 7 build run in Chromium.
+/// `npm pack` → a fresh project → Node ESM scripts (a sign-in, `phone-auth/full`,
+/// `decodeToken` against jose), `tsc --strict` over the declarations, and a Vite 7 build
+/// run in Chromium.
 fn package_tests(url: &str) -> Result {
     let pkg = super::pkg_dir();
     let work = std::env::temp_dir().join(format!("phone-auth-package-{}", std::process::id()));
@@ -97,12 +100,20 @@ fn package_tests(url: &str) -> Result {
     tools::run(
         command("npm")
             .current_dir(&work)
-            .args(["install", "--no-audit", "--no-fund", "vite@7", TYPESCRIPT])
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "vite@7",
+                TYPESCRIPT,
+                JOSE,
+            ])
             .arg(&tarball),
     )?;
     for f in [
         "node-test.mjs",
         "node-full-test.mjs",
+        "decode-token-jose.mjs",
         "types-test.ts",
         "check-dts.mjs",
     ] {
@@ -124,6 +135,12 @@ fn package_tests(url: &str) -> Result {
             .current_dir(&work)
             .arg("node-full-test.mjs")
             .arg(url),
+    )?;
+    eprintln!("\n--- decodeToken against jose on a corpus of headers and claims ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .arg("decode-token-jose.mjs"),
     )?;
     eprintln!("\n--- TypeScript: the declarations as an app uses them ---");
     tools::run(Command::new("node").current_dir(&work).arg("check-dts.mjs"))?;
