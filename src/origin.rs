@@ -7,12 +7,12 @@
 //! an [`Error::UntrustedOrigin`].
 //!
 //! The parser follows the WHATWG URL standard for `http:`/`https:` where it is
-//! unambiguous (scheme and host case, default ports, IPv4 in any of its numeric forms,
-//! IPv6 canonical form) and **refuses** every form on which URL parsers are known to
-//! disagree or that is a common attack trick, instead of guessing: control characters
-//! and spaces in the scheme or authority, backslashes before the query, anything but
-//! exactly `scheme://` before the host, user-info (`user:pass@`), percent-encoded or
-//! non-ASCII hosts (IDN hosts are accepted in their ASCII form, `xn--…`). So whatever
+//! unambiguous (scheme and host case, default ports) and **refuses** every form on which
+//! URL parsers are known to disagree or that is a common attack trick, instead of
+//! guessing: control characters, spaces in the authority or at either end, backslashes
+//! before the query, anything but exactly `scheme://` before the host, user-info
+//! (`user:pass@`), percent-encoded or non-ASCII hosts (IDN hosts are accepted in their
+//! ASCII form, `xn--…`), IP addresses in other than their canonical form. So whatever
 //! `fetch` implementation then sends the request reaches the origin checked here.
 
 use crate::error::Error;
@@ -54,7 +54,7 @@ impl Origin {
         h == "localhost"
             || h.ends_with(".localhost")
             || h == "[::1]"
-            || (h.starts_with("127.") && parse_ipv4(h) == Some(Ipv4Host::Address(h.to_owned())))
+            || (h.starts_with("127.") && is_dotted_quad(h))
     }
 
     /// Whether a request to it would travel in clear text to another device.
@@ -238,12 +238,21 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
     })
 }
 
-/// The serialized host, or why it is refused.
+/// The host in the form compared (lower case), or why it is refused.
+///
+/// IP addresses are accepted only in their canonical form (`127.0.0.1`, `[::1]`):
+/// the other spellings parsers accept (`2130706433`, `0x7f.1`, `[0:0::1]`) are a known
+/// trick to slip past host checks, so a host that ends in a number must be a dotted
+/// quad, and an IPv6 literal is compared as written (lower-cased).
 fn parse_host(host: &str) -> Result<String, UrlError> {
-    if let Some(inner) = host.strip_prefix('[') {
+    let lower = host.to_ascii_lowercase();
+    if let Some(inner) = lower.strip_prefix('[') {
         let inner = inner.strip_suffix(']').ok_or(UrlError::Host)?;
-        let pieces = parse_ipv6(inner).ok_or(UrlError::Host)?;
-        return Ok(serialize_ipv6(&pieces));
+        let ok = inner.contains(':')
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        return if ok { Ok(lower) } else { Err(UrlError::Host) };
     }
     if host.is_empty() {
         return Err(UrlError::Host);
@@ -257,167 +266,32 @@ fn parse_host(host: &str) -> Result<String, UrlError> {
     {
         return Err(UrlError::Host);
     }
-    let lower = host.to_ascii_lowercase();
-    match parse_ipv4(&lower) {
-        None => Err(UrlError::Host),
-        Some(Ipv4Host::Address(a)) => Ok(a),
-        Some(Ipv4Host::Domain) => Ok(lower),
+    // WHATWG's "ends in a number": the last label (a trailing dot aside) is digits or
+    // `0x…`; such a host is an IPv4 address, which must then be a canonical dotted quad.
+    let last = lower
+        .strip_suffix('.')
+        .unwrap_or(&lower)
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+    if !last.is_empty() && numeric && !is_dotted_quad(&lower) {
+        return Err(UrlError::Host);
     }
+    Ok(lower)
 }
 
-/// What the WHATWG "ends in a number" rule makes of a host.
-#[derive(Debug, PartialEq, Eq)]
-enum Ipv4Host {
-    /// Not an IPv4 address: a domain name.
-    Domain,
-    /// An IPv4 address, serialized dotted-decimal (`0x7f.1` → `127.0.0.1`).
-    Address(String),
-}
-
-/// WHATWG's IPv4 parser, for hosts whose last label is a number; `None` when the host
-/// ends in a number that is not a valid address (such a host is refused).
-fn parse_ipv4(host: &str) -> Option<Ipv4Host> {
-    let trimmed = host.strip_suffix('.').unwrap_or(host);
-    let last = trimmed.rsplit('.').next().unwrap_or_default();
-    let ends_in_number = !last.is_empty()
-        && (last.bytes().all(|b| b.is_ascii_digit()) || ipv4_number(last).is_some());
-    if !ends_in_number {
-        return Some(Ipv4Host::Domain);
-    }
-    let parts: Vec<&str> = trimmed.split('.').collect();
-    if parts.len() > 4 {
-        return None;
-    }
-    let mut numbers = Vec::with_capacity(4);
-    for p in &parts {
-        numbers.push(ipv4_number(p)?);
-    }
-    let (last, init) = numbers.split_last()?;
-    if init.iter().any(|&n| n > 255) {
-        return None;
-    }
-    let bits = 8 * (5 - numbers.len() as u32);
-    if *last >= 1u64 << bits {
-        return None;
-    }
-    let mut addr = *last;
-    for (i, n) in init.iter().enumerate() {
-        addr += n << (8 * (3 - i as u32));
-    }
-    let a = addr.to_be_bytes();
-    let [.., b0, b1, b2, b3] = a;
-    Some(Ipv4Host::Address(format!("{b0}.{b1}.{b2}.{b3}")))
-}
-
-/// One IPv4 part: decimal, `0x` hex or `0` octal (`None` when it is none of them).
-fn ipv4_number(s: &str) -> Option<u64> {
-    if s.is_empty() {
-        return None;
-    }
-    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        (h, 16)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (s.get(1..)?, 8)
-    } else {
-        (s, 10)
-    };
-    if digits.is_empty() {
-        return Some(0);
-    }
-    if !digits.bytes().all(|b| (b as char).is_digit(radix)) || digits.len() > 12 {
-        return None;
-    }
-    u64::from_str_radix(digits, radix).ok()
-}
-
-/// An IPv6 address (without brackets) as eight pieces; embedded IPv4 allowed last.
-fn parse_ipv6(s: &str) -> Option<[u16; 8]> {
-    let (head, tail) = match s.find("::") {
-        Some(i) => (s.get(..i)?, Some(s.get(i + 2..)?)),
-        None => (s, None),
-    };
-    let head = ipv6_pieces(head)?;
-    let mut out = [0u16; 8];
-    match tail {
-        None => {
-            if head.len() != 8 {
-                return None;
-            }
-            out.copy_from_slice(&head);
-        }
-        Some(t) => {
-            let tail = ipv6_pieces(t)?;
-            if head.len() + tail.len() > 7 {
-                return None;
-            }
-            out.get_mut(..head.len())?.copy_from_slice(&head);
-            out.get_mut(8 - tail.len()..)?.copy_from_slice(&tail);
-        }
-    }
-    Some(out)
-}
-
-/// The `:`-separated pieces of one side of `::` (the last may be dotted IPv4).
-fn ipv6_pieces(s: &str) -> Option<Vec<u16>> {
-    let mut out = Vec::new();
-    if s.is_empty() {
-        return Some(out);
-    }
-    let parts: Vec<&str> = s.split(':').collect();
-    for (i, p) in parts.iter().enumerate() {
-        if i + 1 == parts.len() && p.contains('.') {
-            let mut bytes = [0u8; 4];
-            let mut n = 0;
-            for (j, octet) in p.split('.').enumerate() {
-                let ok = !octet.is_empty()
-                    && octet.len() <= 3
-                    && octet.bytes().all(|b| b.is_ascii_digit())
-                    && !(octet.len() > 1 && octet.starts_with('0'));
-                *bytes.get_mut(j)? = if ok { octet.parse().ok()? } else { return None };
-                n = j + 1;
-            }
-            if n != 4 {
-                return None;
-            }
-            let [a, b, c, d] = bytes;
-            out.push(u16::from_be_bytes([a, b]));
-            out.push(u16::from_be_bytes([c, d]));
-        } else {
-            if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return None;
-            }
-            out.push(u16::from_str_radix(p, 16).ok()?);
-        }
-    }
-    Some(out)
-}
-
-/// `[…]` with the longest run of two or more zero pieces compressed, lower-case hex.
-fn serialize_ipv6(p: &[u16; 8]) -> String {
-    let (mut best, mut best_len, mut i) = (8, 1, 0);
-    while i < 8 {
-        let run = p.iter().skip(i).take_while(|&&x| x == 0).count();
-        if run > best_len {
-            (best, best_len) = (i, run);
-        }
-        i += run.max(1);
-    }
-    let mut s = String::from("[");
-    let mut i = 0;
-    while i < 8 {
-        if i == best {
-            s.push_str(if i == 0 { "::" } else { ":" });
-            i += best_len;
-            continue;
-        }
-        s.push_str(&format!("{:x}", p.get(i).copied().unwrap_or_default()));
-        if i < 7 {
-            s.push(':');
-        }
-        i += 1;
-    }
-    s.push(']');
-    s
+/// `a.b.c.d`, each 0–255 written without leading zeros.
+fn is_dotted_quad(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && !(p.len() > 1 && p.starts_with('0'))
+                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
 }
 
 /// Where a client's token may go: the provider's `baseUrl` origin, the app's
