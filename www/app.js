@@ -134,6 +134,11 @@ function demoFetch(input, init = {}) {
 
 // ---------- the SDK client ----------
 
+/** `localhost`, `127.x.y.z` or `[::1]`: where the SDK allows plain HTTP by itself. */
+function isLoopback(host) {
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function createClient() {
   unsubscribe?.();
   auth?.stopAutoRefresh?.();
@@ -150,6 +155,10 @@ function createClient() {
     autoRefresh: true,
     ...providerOptions(provider, baseUrl),
     ...(provider === 'monetha' ? { deviceId: deviceId() } : {}),
+    // The emulator speaks plain HTTP. On loopback (the default) the SDK allows that; a
+    // demo opened from another device (emulator --host 0.0.0.0) needs the development
+    // switch. Never set it for a real backend: codes and tokens would travel in clear.
+    ...(location.protocol === 'http:' && !isLoopback(location.hostname) ? { allowInsecureHttp: true } : {}),
   });
   const mine = auth;
   // For the browser console (and the end-to-end tests): `await demo.auth.getSession()`.
