@@ -251,7 +251,7 @@ pub fn fake_sso_options(lifetime: f64) -> JsValue {
     let auth = js_sys::Array::of2(&201.into(), &body.into());
     set(&routes, "/sso/auth", &auth.into());
     let o = obj(
-        r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":false}"#,
+        r#"{"provider":"sso","baseUrl":"https://fake.test","storage":"memory","refreshMarginSeconds":60,"autoRefresh":false}"#,
     );
     set(&o, "fetch", &fake_fetch(&routes).into());
     o

@@ -10,6 +10,8 @@
 mod adversarial;
 #[path = "bench_emulator.rs"]
 mod emulator;
+#[path = "bench_hermes.rs"]
+mod hermes;
 #[path = "bench_load.rs"]
 mod load;
 #[path = "bench_table.rs"]
@@ -60,7 +62,7 @@ pub fn run(args: &[String]) -> Result {
     };
     let started = Instant::now();
     let bench = root().join("bench");
-    let needs_pkg = ["size", "throughput", "cold", "browser"]
+    let needs_pkg = ["size", "throughput", "cold", "browser", "hermes"]
         .iter()
         .any(|p| wanted(p));
     if needs_pkg {
@@ -93,6 +95,13 @@ pub fn run(args: &[String]) -> Result {
         tools::ensure_chromium()?;
     }
     let browser = part("browser", "browser.mjs", &["--web", &web, "--runs", &runs])?;
+    // The React Native entry in Hermes: printed and kept in target/bench/hermes-*.json.
+    if wanted("hermes") {
+        let rows = hermes::run(quick)?;
+        let name = if quick { "quick" } else { "full" };
+        let file = root().join(format!("target/bench/hermes-{name}.json"));
+        crate::rn::write(&file, &rows.to_string())?;
+    }
     let (report, peak_rss) = if wanted("load") {
         let bin = emulator::build()?;
         eprintln!(

@@ -7,6 +7,7 @@ mod demo;
 mod fuzz;
 mod phone_gen;
 mod pkg;
+mod rn;
 mod test;
 mod tools;
 
@@ -26,6 +27,7 @@ commands:
   bench [--quick]           benchmarks against the peers, one table
   fuzz [--seconds N]        run every fuzz target for N seconds (nightly)
   gen-phone [--check]       regenerate (or check) src/phone/data.rs from libphonenumber metadata
+  rn                        the React Native tests (Metro, Hermes) on the built pkg/
   setup                     install the tools (wasm target, wasm-bindgen-cli, wasm-pack, binaryen, chromium)
 ";
 
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::run(rest),
         "gen-phone" => phone_gen::run(rest),
         "setup" => tools::setup_all(),
+        "rn" => rn::test(),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

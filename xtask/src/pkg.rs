@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod tests;
+pub(crate) mod tests;
 
 use crate::tools::{self, command, root};
 use crate::Result;
@@ -71,6 +71,7 @@ pub fn build() -> Result {
         build_one(&out, features)?;
         assemble_web(&out, &pkg.join(dir))?;
     }
+    crate::rn::build(&pkg)?; // pkg/rn: the React Native entry (xtask/src/rn.rs)
     assemble_rest()
 }
 
@@ -183,7 +184,7 @@ fn fill(name: &str, runtime: &str) -> Result<String> {
 }
 
 /// `<tools>/node_modules/.bin/esbuild`, installed from npm when missing.
-fn ensure_esbuild() -> Result<PathBuf> {
+pub(crate) fn ensure_esbuild() -> Result<PathBuf> {
     let dir = tools::tools_dir();
     let bin = dir.join("node_modules/.bin/esbuild");
     if !bin.exists() {
@@ -219,7 +220,7 @@ fn bundle(esbuild: &Path, entry: &Path, out: &Path) -> Result {
 
 /// The path of `runtime.js` (the `AuthError` class) in wasm-bindgen's output `out`, e.g.
 /// `./snippets/phone-auth-<hash>/src/wasm/runtime.js`.
-fn find_runtime(out: &Path) -> Result<String> {
+pub(crate) fn find_runtime(out: &Path) -> Result<String> {
     let snippets = out.join("snippets");
     let entries =
         std::fs::read_dir(&snippets).map_err(|e| format!("{}: {e}", snippets.display()))?;

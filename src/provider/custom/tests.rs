@@ -445,3 +445,33 @@ proptest! {
 }
 
 mod oracle;
+
+/// A description's `baseUrl` passes the same checks as the built-in providers': https,
+/// or http to loopback, or plain http elsewhere only with `allowInsecureHttp`.
+#[test]
+fn the_base_url_is_checked_like_the_built_in_providers() {
+    let with = |base: &str, allow: Option<bool>| {
+        let mut doc = acme_json();
+        if let Value::Object(m) = &mut doc {
+            m.insert("provider", "custom");
+            m.insert("baseUrl", base);
+            if let Some(a) = allow {
+                m.insert("allowInsecureHttp", a);
+            }
+        }
+        ProviderConfig::from_json(&doc)
+    };
+    assert!(with("https://acme.example/v1", None).is_ok());
+    assert!(with("http://127.0.0.1:8787", None).is_ok());
+    assert!(with("http://acme.example", Some(true)).is_ok());
+    for (base, allow) in [
+        ("http://acme.example", None),
+        ("http://acme.example", Some(false)),
+        ("https://user:pw@acme.example", Some(true)),
+        ("https://acme.example/?q", None),
+        ("javascript:alert(1)", Some(true)),
+    ] {
+        let e = with(base, allow).unwrap_err();
+        assert!(e.contains("baseUrl"), "{base}: {e}");
+    }
+}

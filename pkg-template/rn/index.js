@@ -1,0 +1,73 @@
+// phone-auth {{VERSION}}: the React Native entry (Hermes, JavaScriptCore; any runtime without
+// WebAssembly). The Rust client is the same as the web build's, compiled for the
+// WebAssembly MVP and turned into JavaScript by binaryen's wasm2js, so nothing is fetched
+// and no `WebAssembly` is needed. Where a real `WebAssembly` exists, `init(bytes)` with the
+// bytes of `phone-auth/rn/phone_auth_bg.wasm` runs that same module natively instead.
+import './polyfills.js'; // first: the glue below makes a TextDecoder when it is evaluated
+import * as bg from './phone_auth_bg.js';
+import { instantiate } from './phone_auth_asm.js';
+
+export { AuthClient, normalizePhone, decodeToken } from './phone_auth_bg.js';
+export { AuthError } from '{{RUNTIME}}';
+
+let ready;
+
+function start(exports) {
+  bg.__wbg_set_wasm(exports);
+  if (typeof exports.__wbindgen_start === 'function') exports.__wbindgen_start();
+}
+
+function hasWasm() {
+  return typeof WebAssembly === 'object' && WebAssembly !== null && typeof WebAssembly.instantiate === 'function';
+}
+
+function imports() {
+  return { './phone_auth_bg.js': bg };
+}
+
+/** `input` as something `WebAssembly.instantiate` takes (bytes or a module). */
+async function wasmSource(input) {
+  const v = await input;
+  if (hasWasm() && v instanceof WebAssembly.Module) return v;
+  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return v;
+  if (v && typeof v.arrayBuffer === 'function') return v.arrayBuffer(); // a Response
+  throw new TypeError('init(): pass nothing, the bytes of phone_auth_bg.wasm, or a WebAssembly.Module');
+}
+
+/**
+ * Makes the module ready. Idempotent: every call after the first returns the same promise.
+ * With no argument (what an app usually writes) the JavaScript build of the module is
+ * used. With the bytes of `phone-auth/rn/phone_auth_bg.wasm` (or a `WebAssembly.Module` of
+ * them) and a runtime that has `WebAssembly`, the same module runs as WebAssembly; without
+ * `WebAssembly` the argument is ignored and the JavaScript build is used.
+ */
+export default function init(input) {
+  if (!ready) {
+    const work =
+      input !== undefined && input !== null && hasWasm()
+        ? wasmSource(input)
+            .then((src) => WebAssembly.instantiate(src, imports()))
+            .then((r) => start((r.instance || r).exports))
+        : Promise.resolve().then(() => start(instantiate()));
+    ready = work.then(
+      () => undefined,
+      (e) => {
+        ready = undefined;
+        throw e;
+      },
+    );
+  }
+  return ready;
+}
+
+/** `init` done synchronously: no argument for the JavaScript build, else bytes or a module. */
+export function initSync(module) {
+  if (ready) return;
+  if (module !== undefined && module !== null && hasWasm()) {
+    const m = module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module);
+    start(new WebAssembly.Instance(m, imports()).exports);
+  } else {
+    start(instantiate());
+  }
+  ready = Promise.resolve();
+}
