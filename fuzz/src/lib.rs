@@ -41,7 +41,48 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("custom_description", custom_description),
     ("session_snapshot", session_snapshot),
     ("json_parse", json_parse),
+    ("origin_check", origin_check),
 ];
+
+/// The URL policy of `auth.fetch`: `base\npage\ntarget` (lossy UTF-8). Never panics; an
+/// accepted target's origin is the base's or the page's; nothing accepted is plain http
+/// to another device; a refusal is always `untrusted_origin`.
+pub fn origin_check(data: &[u8]) {
+    use phone_auth::origin::{self, Policy};
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.splitn(3, '\n');
+    let (base, page, target) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let _ = origin::binding(base);
+    let _ = origin::parse(target);
+    let Ok(policy) = Policy::new(base, &[], false) else {
+        return;
+    };
+    let page = (!page.is_empty()).then_some(page);
+    match policy.check(target, page) {
+        Ok(url) => {
+            let parsed = origin::parse(&url).expect("an accepted URL is absolute");
+            let from_page = page
+                .and_then(|p| origin::parse(p).ok())
+                .is_some_and(|p| p.origin == parsed.origin);
+            assert!(
+                parsed.origin == *policy.base_origin() || from_page,
+                "token sent to an untrusted origin: {url}"
+            );
+            assert!(
+                parsed.origin.is_loopback()
+                    || url
+                        .get(..6)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("https:")),
+                "token sent in clear text: {url}"
+            );
+        }
+        Err(e) => assert_eq!(e.code(), "untrusted_origin"),
+    }
+}
 
 /// The phone parser: `region\ninput` (or just `input`), lossy UTF-8.
 pub fn phone_parse(data: &[u8]) {
