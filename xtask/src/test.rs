@@ -75,7 +75,9 @@ pub fn run(args: &[String]) -> Result {
         step("wasm tests (Chromium, Node) and package", &mut || {
             crate::pkg::test()
         })?;
-        step("React Native: Metro bundles, Hermes runs", &mut || crate::rn::test())?;
+        step("React Native: Metro bundles, Hermes runs", &mut || {
+            crate::rn::test()
+        })?;
         step("adversarial (Node package)", &mut || {
             crate::bench::adversarial()
         })?;
