@@ -141,8 +141,8 @@ fn size_rows(s: &Value, rows: &mut Vec<Row>) {
             num(s, &["ours", "wasm", "gzip"]).map_or("—".into(), kib),
             num(s, &["ours", "glue", "gzip"]).map_or("—".into(), kib)
         ),
-        "≤ 60 KiB total",
-        ours.map(|g| g <= 60.0 * 1024.0),
+        "≤ 92,000 B total",
+        ours.map(|g| g <= crate::pkg::WEB_TARGET as f64),
     ));
     let full = num(s, &["full", "total", "gzip"]);
     let max_pair = peer("supabase", "gzip")

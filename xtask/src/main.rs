@@ -22,8 +22,9 @@ usage: cargo xtask <command> [options]
 commands:
   test [--quick]            install missing tools, then run every test (what CI runs)
   demo [--port N]           build the package, start the emulator, serve the demo page
-  pkg                       build the npm package into pkg/
-  size                      print the browser build's size (raw, gzip -9, brotli)
+  pkg [--test | --repro]    build the npm package into pkg/, gated by its size budgets; --test: then the
+                            wasm and package tests; --repro: then build pkg/web again elsewhere, same bytes
+  size                      print both browser builds' sizes (raw, gzip -9, brotli); fails over budget
   bench [--quick]           benchmarks against the peers, one table
   fuzz [--seconds N]        run every fuzz target for N seconds (nightly)
   gen-phone [--check]       regenerate (or check) src/phone/data.rs from libphonenumber metadata

@@ -40,12 +40,7 @@ pub fn build(pkg: &Path) -> Result {
     if out.exists() {
         std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     }
-    if !tools::nightly_build_std() {
-        return Err("the React Native build needs nightly with rust-src \
-                    (`rustup toolchain install nightly --component rust-src`)"
-            .into());
-    }
-    let wasm = cargo_build_mvp("nightly")?;
+    let wasm = cargo_build_mvp(&tools::ensure_web_toolchain()?)?;
     tools::run(
         command("wasm-bindgen")
             .arg(&wasm)

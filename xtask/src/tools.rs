@@ -94,34 +94,75 @@ pub fn ensure_wasm_target() -> Result {
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
-/// Whether the nightly toolchain can rebuild `std` for the web build (`-Z build-std`
-/// needs the `rust-src` component, added here when missing). `false` when there is no
-/// nightly or the component cannot be installed: the caller then builds with stable.
-pub fn nightly_build_std() -> bool {
-    let toolchains = output(Command::new("rustup").args(["toolchain", "list"])).unwrap_or_default();
-    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
-        return false;
-    }
-    let has_src = |out: Option<String>| {
-        out.unwrap_or_default()
-            .lines()
-            .any(|l| l.trim() == "rust-src")
+/// The toolchain of the web builds (`pkg/web`, `pkg/full`): one dated nightly, so that
+/// the package a fresh clone builds is, byte for byte, the package CI measured and gated.
+/// Nightly because the web build rebuilds `std` (`-Z build-std`, `panic =
+/// immediate-abort`): ~11 KB gzip smaller than stable's `std`. `rustc +<toolchain> -vV`
+/// must print this commit: a toolchain is recognised by what it is, not by its name.
+pub const WEB_NIGHTLY_DATE: &str = "2026-05-19";
+/// The `commit-hash` of [`WEB_NIGHTLY_DATE`]'s `rustc` (1.97.0-nightly).
+pub const WEB_NIGHTLY_COMMIT: &str = "e50aa6fba4e63ab34c72bf9acfd2c307c1155d1a";
+
+/// The rustup name of the pinned nightly ([`WEB_NIGHTLY_DATE`]), with `rust-src` (which
+/// `-Z build-std` needs; added when missing): `nightly-<date>` when installed, else a
+/// `nightly` whose `rustc` is that commit; else `nightly-<date>` is installed. Fails,
+/// saying what to do, when none can be had: a build with another toolchain would not be
+/// the package CI measured (a different size, different bytes), so there is no silent
+/// fallback to another nightly or to stable.
+pub fn ensure_web_toolchain() -> Result<String> {
+    let dated = format!("nightly-{WEB_NIGHTLY_DATE}");
+    let commit = |name: &str| -> Option<String> {
+        let out = output(Command::new("rustc").arg(format!("+{name}")).arg("-vV"))?;
+        out.lines()
+            .find_map(|l| l.strip_prefix("commit-hash: "))
+            .map(|c| c.trim().to_owned())
     };
-    let list = || {
+    let pinned = |name: &str| commit(name).as_deref() == Some(WEB_NIGHTLY_COMMIT);
+    let name = if pinned(&dated) {
+        dated
+    } else if pinned("nightly") {
+        "nightly".to_owned()
+    } else {
+        let installed = run(Command::new("rustup")
+            .args(["toolchain", "install", &dated])
+            .args([
+                "--profile",
+                "minimal",
+                "--component",
+                "rust-src",
+                "--target",
+                "wasm32-unknown-unknown",
+            ]));
+        if installed.is_err() || !pinned(&dated) {
+            return Err(format!(
+                "the web build is pinned to nightly {WEB_NIGHTLY_DATE} (rustc commit \
+                 {WEB_NIGHTLY_COMMIT}); this machine has no such toolchain (`nightly` is \
+                 {}) and installing it failed. Install it with `rustup toolchain install \
+                 {dated} --profile minimal --component rust-src`. Another toolchain would \
+                 build a package of other bytes and size than the one CI measured; to move \
+                 the pin, change WEB_NIGHTLY_* in xtask/src/tools.rs and the budgets in \
+                 xtask/src/pkg.rs together",
+                commit("nightly").unwrap_or_else(|| "missing".into())
+            ));
+        }
+        dated
+    };
+    let has_src = || {
         output(Command::new("rustup").args([
             "component",
             "list",
             "--installed",
             "--toolchain",
-            "nightly",
+            &name,
         ]))
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.trim() == "rust-src")
     };
-    if has_src(list()) {
-        return true;
+    if !has_src() {
+        run(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", &name]))?;
     }
-    run(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]))
-        .is_ok()
-        && has_src(list())
+    Ok(name)
 }
 
 /// `wasm-bindgen-cli` at exactly [`WASM_BINDGEN_VERSION`] (wasm-bindgen-test-runner comes with it).
