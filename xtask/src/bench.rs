@@ -14,6 +14,8 @@ mod emulator;
 mod hermes;
 #[path = "bench_load.rs"]
 mod load;
+#[path = "bench_soak.rs"]
+mod soak;
 #[path = "bench_table.rs"]
 mod table;
 
@@ -121,6 +123,18 @@ pub fn run(args: &[String]) -> Result {
         (None, None)
     };
 
+    // `--soak-secs N`: the length of the emulator soak (`bench_soak.rs`).
+    let soak_secs = args
+        .iter()
+        .position(|a| a == "--soak-secs")
+        .and_then(|i| args.get(i + 1)?.parse().ok());
+    let soak = if wanted("soak") {
+        let plan = soak::SoakPlan::new(quick, soak_secs);
+        Some(soak::run(&emulator::build()?, &plan)?)
+    } else {
+        None
+    };
+
     let results = table::Results {
         sizes: &sizes,
         throughput: &throughput,
@@ -129,11 +143,12 @@ pub fn run(args: &[String]) -> Result {
         load: report.as_ref(),
         peak_rss_kib: peak_rss,
     };
-    let text = table::render(&results);
+    let soak_text = soak.as_ref().map(soak::SoakReport::render);
+    let text = table::render(&results) + "\n" + soak_text.as_deref().unwrap_or("");
     println!("\n{text}");
     let machine = machine();
     println!("{machine}");
-    save(quick, &text, &machine, &results)?;
+    save(quick, &text, &machine, &results, soak.as_ref())?;
     eprintln!("bench finished in {:.0?}", started.elapsed());
     Ok(())
 }
@@ -234,7 +249,13 @@ fn machine() -> String {
 }
 
 /// Keeps the last run in `target/bench/` (table, machine and raw JSON) for BENCHMARKS.md.
-fn save(quick: bool, text: &str, machine: &str, r: &table::Results) -> Result {
+fn save(
+    quick: bool,
+    text: &str,
+    machine: &str,
+    r: &table::Results,
+    soak: Option<&soak::SoakReport>,
+) -> Result {
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let name = if quick { "quick" } else { "full" };
@@ -255,5 +276,8 @@ fn save(quick: bool, text: &str, machine: &str, r: &table::Results) -> Result {
         std::fs::write(&p, body).map_err(|e| format!("{}: {e}", p.display()))
     };
     write(format!("{name}.txt"), format!("{text}\n{machine}\n"))?;
+    if let Some(soak) = soak {
+        write(format!("soak-{name}.json"), soak.json().to_string())?;
+    }
     write(format!("{name}.json"), raw.to_string())
 }

@@ -39,6 +39,9 @@ pub struct LoadReport {
     pub max: Duration,
     /// CPU time used during the run by the emulator and by this load generator.
     pub cpu: Option<(Duration, Duration)>,
+    /// Sign-ins completed in each tenth of the run (the last one also counts those that
+    /// finish after it).
+    pub tenths: [u64; 10],
 }
 
 impl LoadReport {
@@ -53,13 +56,24 @@ const SIGNIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs `clients` concurrent clients against the emulator at `addr` for `duration`.
 pub fn run(addr: SocketAddr, clients: usize, duration: Duration) -> Result<LoadReport> {
+    run_over(addr, clients, duration, None)
+}
+
+/// [`run`], with the numbers drawn in turn from a pool of `pool` per provider when given
+/// (a soak: the same users sign in again and again), else each used once.
+pub fn run_over(
+    addr: SocketAddr,
+    clients: usize,
+    duration: Duration,
+    pool: Option<u64>,
+) -> Result<LoadReport> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         // One worker: the emulator needs the machine's other core more than we do.
         .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| format!("tokio runtime: {e}"))?;
-    rt.block_on(drive(addr, clients, duration))
+    rt.block_on(drive(addr, clients, duration, pool))
 }
 
 #[derive(Default)]
@@ -69,22 +83,38 @@ struct ClientResult {
     first_error: Option<String>,
 }
 
-async fn drive(addr: SocketAddr, clients: usize, duration: Duration) -> Result<LoadReport> {
+async fn drive(
+    addr: SocketAddr,
+    clients: usize,
+    duration: Duration,
+    pool: Option<u64>,
+) -> Result<LoadReport> {
     let counter = Arc::new(AtomicU64::new(0));
+    let tenths: Arc<[AtomicU64; 10]> = Arc::new(Default::default());
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = Vec::with_capacity(clients);
     for id in 0..clients {
         let counter = Arc::clone(&counter);
+        let tenths = Arc::clone(&tenths);
         tasks.push(tokio::spawn(async move {
             let mut out = ClientResult::default();
             let mut conn = Conn::new(addr);
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
+                // `n % 2` picks the provider, `n / 2` the number: the pool keeps both.
+                let n = pool.map_or(n, |p| n % (2 * p.max(1)));
                 let t = Instant::now();
                 let outcome = tokio::time::timeout(SIGNIN_TIMEOUT, sign_in(&mut conn, id, n)).await;
                 match outcome {
-                    Ok(Ok(())) => out.latencies.push(t.elapsed()),
+                    Ok(Ok(())) => {
+                        out.latencies.push(t.elapsed());
+                        let at = started.elapsed().as_nanos() * 10;
+                        let tenth = (at / duration.as_nanos().max(1)).min(9) as usize;
+                        if let Some(c) = tenths.get(tenth) {
+                            c.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
                     Ok(Err(e)) => out.fail(e, &mut conn),
                     Err(_) => out.fail("sign-in timed out".into(), &mut conn),
                 }
@@ -121,6 +151,7 @@ async fn drive(addr: SocketAddr, clients: usize, duration: Duration) -> Result<L
         p99: pct(0.99),
         max: all.latencies.last().copied().unwrap_or_default(),
         cpu: None,
+        tenths: std::array::from_fn(|i| tenths.get(i).map_or(0, |c| c.load(Ordering::Relaxed))),
     })
 }
 
