@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::codes::{self, Check, CodeCheck, CodeRequest, Issued, Refusal};
 use crate::config::Config;
 use crate::db::Db;
-use crate::store::{Provider, State, Stats, TokenKind, TokenRecord, User};
+use crate::store::{handle_key, Provider, State, Stats, TokenKind, TokenRecord, User};
 use crate::tokens::{Claims, Keys, ISSUER};
 
 /// Everything a request handler can reach.
@@ -177,7 +177,7 @@ impl App {
                 username: codes::random_id().chars().take(8).collect(),
                 password_hash: None,
                 email: None,
-                email_status: "none".into(),
+                email_status: "none",
                 device_token: None,
                 created_at: now_ms(),
             };
@@ -254,7 +254,8 @@ impl App {
             kind,
             exp,
         };
-        self.state().tokens.insert(jti.clone(), record.clone());
+        let key = handle_key(&jti)?;
+        self.state().tokens.insert(key, exp);
         self.persist("token", |db| db.save_token(&jti, &record));
         Some(token)
     }
@@ -268,7 +269,7 @@ impl App {
             return None;
         }
         let state = self.state();
-        state.tokens.get(&claims.jti)?;
+        state.tokens.get(&handle_key(&claims.jti)?)?;
         if kind == TokenKind::User {
             state.user(provider, claims.phone.as_deref()?)?;
         }
@@ -278,7 +279,10 @@ impl App {
     /// Revokes a token by `jti`: its record goes (memory and data file), so the bearer
     /// is refused from now on and a logged-out session costs nothing.
     pub fn revoke(&self, jti: &str) {
-        if self.state().tokens.remove(jti).is_some() {
+        let Some(key) = handle_key(jti) else {
+            return;
+        };
+        if self.state().tokens.remove(&key).is_some() {
             self.persist("token", |db| db.delete_token(jti));
         }
     }

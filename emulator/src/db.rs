@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::store::{Provider, State, TokenKind, TokenRecord, User};
+use crate::store::{Provider, State, TokenRecord, User};
 use crate::tokens::KeyMaterial;
 
 /// An open data file.
@@ -88,7 +88,7 @@ impl Db {
                     username: r.get(3)?,
                     password_hash: r.get(4)?,
                     email: r.get(5)?,
-                    email_status: r.get(6)?,
+                    email_status: crate::store::email_status(&r.get::<_, String>(6)?),
                     device_token: r.get(7)?,
                     created_at: to_u64(r.get(8)?),
                 },
@@ -103,33 +103,20 @@ impl Db {
             state.last_user_id = state.last_user_id.max(user.id);
             state.users.insert((provider, user.e164.clone()), user);
         }
-        let mut stmt = self.conn.prepare(
-            // Revoked rows come from data files written before a logout deleted its row.
-            "SELECT jti, provider, subject, kind, exp FROM tokens WHERE exp > ?1 AND revoked = 0",
-        )?;
+        // Memory keeps a live token's `jti` and expiry; provider, kind and subject stay in
+        // the row (and in the signed claims). Revoked rows come from data files written
+        // before a logout deleted its row.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT jti, exp FROM tokens WHERE exp > ?1 AND revoked = 0")?;
         let rows = stmt.query_map([to_i64(now_s)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;
         for row in rows {
-            let (jti, provider, subject, kind, exp) = row?;
-            let (Some(provider), Some(kind)) =
-                (Provider::from_name(&provider), TokenKind::from_name(&kind))
-            else {
-                continue;
-            };
-            let record = TokenRecord {
-                provider,
-                subject,
-                kind,
-                exp: to_u64(exp),
-            };
-            state.tokens.insert(jti, record);
+            let (jti, exp) = row?;
+            if let Some(key) = crate::store::handle_key(&jti) {
+                state.tokens.insert(key, to_u64(exp));
+            }
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::app::{now_ms, parse_number, App, Number};
 use crate::codes::{self, Check};
-use crate::store::{AuthCode, Mail, Provider, TokenKind, User};
+use crate::store::{handle_key, AuthCode, Mail, Provider, TokenKind, User};
 use crate::web::{bearer, json, json_object, str_field, with_retry_after, FieldError, Peer};
 
 /// Most numbers one `user/status` call may ask about.
@@ -184,8 +184,9 @@ async fn auth(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let token = token_for(&app, &user)?;
         let auth_code = codes::random_id();
         let ttl = u64::try_from(app.cfg.token_ttl.as_millis()).unwrap_or(u64::MAX);
+        let key = handle_key(&auth_code).ok_or_else(|| invalid("code", "invalid"))?;
         app.state().auth_codes.insert(
-            auth_code.clone(),
+            key,
             AuthCode {
                 e164: number.e164.clone(),
                 expires_at: now_ms().saturating_add(ttl),
@@ -204,7 +205,7 @@ async fn auth(State(app): State<Arc<App>>, body: Bytes) -> Response {
 fn auth_code_user(app: &App, auth_code: &str, e164: &str) -> Option<User> {
     let owner = {
         let state = app.state();
-        let entry = state.auth_codes.get(auth_code)?;
+        let entry = state.auth_codes.get(&handle_key(auth_code)?)?;
         (entry.expires_at > now_ms() && entry.e164 == e164).then(|| entry.e164.clone())?
     };
     app.user(Provider::Sso, &owner)
@@ -297,7 +298,7 @@ async fn email(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
         let optin = codes::random_id();
         app.update_user(Provider::Sso, &user.e164, |u| {
             u.email = Some(address.clone());
-            u.email_status = "pending".into();
+            u.email_status = "pending";
         });
         {
             let mut state = app.state();
@@ -336,7 +337,7 @@ async fn email_status(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let status = app
             .user(Provider::Sso, &number.e164)
             .filter(|u| u.email.as_deref() == Some(address.as_str()))
-            .map_or_else(|| "none".to_owned(), |u| u.email_status);
+            .map_or("none", |u| u.email_status);
         Ok(json(
             StatusCode::OK,
             &json!({"email": address, "status": status}),
@@ -364,9 +365,7 @@ async fn email_optin(State(app): State<Arc<App>>, body: Bytes) -> Response {
             .find(|u| u.provider == Provider::Sso && u.email.as_deref() == Some(address.as_str()))
             .map(|u| u.e164.clone());
         if let Some(e164) = owner {
-            app.update_user(Provider::Sso, &e164, |u| {
-                u.email_status = "confirmed".into()
-            });
+            app.update_user(Provider::Sso, &e164, |u| u.email_status = "confirmed");
         }
         Ok(json(StatusCode::OK, &json!({})))
     })

@@ -68,12 +68,32 @@ pub struct User {
     pub password_hash: Option<String>,
     /// E-mail address (SSO, Arita), if any.
     pub email: Option<String>,
-    /// SSO e-mail status: `none`, `pending` or `confirmed`.
-    pub email_status: String,
+    /// SSO e-mail status: `none`, `pending` or `confirmed` (one of three constants, not a
+    /// string per user).
+    pub email_status: &'static str,
     /// Arita's device token, if uploaded.
     pub device_token: Option<String>,
     /// Unix ms of sign-up.
     pub created_at: u64,
+}
+
+/// The 128 bits of a random handle (`jti`, SSO `authCode`: 32 hex digits, from
+/// [`crate::codes::random_id`]) as a map key without a heap allocation; `None` for anything
+/// else (which then matches nothing).
+pub fn handle_key(handle: &str) -> Option<u128> {
+    if handle.len() != 32 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u128::from_str_radix(handle, 16).ok()
+}
+
+/// [`User::email_status`] for a stored name (unknown names read as `none`).
+pub fn email_status(name: &str) -> &'static str {
+    match name {
+        "pending" => "pending",
+        "confirmed" => "confirmed",
+        _ => "none",
+    }
 }
 
 /// An outstanding code for one provider and number.
@@ -154,8 +174,8 @@ impl TokenKind {
     }
 }
 
-/// A live issued token, by its `jti`. A logout removes the record (a bearer without one
-/// is refused), and the sweep removes it once expired.
+/// An issued token as the data file keeps it (in memory only its `jti` and expiry are
+/// kept, in [`State::tokens`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenRecord {
     /// Issuing provider.
@@ -220,10 +240,12 @@ pub struct State {
     pub users: HashMap<(Provider, String), User>,
     /// Last user id handed out.
     pub last_user_id: i64,
-    /// Issued tokens by `jti`.
-    pub tokens: HashMap<String, TokenRecord>,
-    /// SSO auth codes.
-    pub auth_codes: HashMap<String, AuthCode>,
+    /// Live issued tokens: expiry (unix seconds) by `jti` ([`handle_key`]). A logout
+    /// removes the entry (a bearer without one is refused), the sweep removes it once
+    /// expired. Provider, kind and subject are in the signed claims; nothing else is needed.
+    pub tokens: HashMap<u128, u64>,
+    /// SSO auth codes, by [`handle_key`] of the code.
+    pub auth_codes: HashMap<u128, AuthCode>,
     /// Sent opt-in mails, oldest first, capped.
     pub mail: VecDeque<Mail>,
     /// What the sweeps did so far (for [`State::stats`]).
@@ -348,7 +370,7 @@ impl State {
         self.number_sends.retain(|_, t| keep_window(t));
         self.client_sends.retain(|_, t| keep_window(t));
         let now_s = now / 1000;
-        self.tokens.retain(|_, t| t.exp > now_s);
+        self.tokens.retain(|_, exp| *exp > now_s);
         self.auth_codes.retain(|_, a| a.expires_at > now);
         shrink(&mut self.challenges);
         shrink(&mut self.last_sent);
@@ -395,11 +417,12 @@ impl State {
     }
 }
 
-/// Gives back most of a map's capacity once it holds under a quarter of it (a burst
-/// passed), so memory follows the live load down as well as up.
+/// Gives back most of a map's capacity once it holds under an eighth of it (a burst
+/// passed), so memory follows the live load down as well as up; the wide margin (and the
+/// room left, four times the entries) keeps a load that merely wavers from reallocating.
 fn shrink<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>) {
-    if map.capacity() > 1024 && map.len() < map.capacity() / 4 {
-        map.shrink_to(map.len() * 2);
+    if map.capacity() > 1024 && map.len() < map.capacity() / 8 {
+        map.shrink_to(map.len() * 4);
     }
 }
 
@@ -430,13 +453,7 @@ mod tests {
                 nature: 0,
             };
             s.challenges.insert(key, challenge);
-            let token = TokenRecord {
-                provider: Provider::Sso,
-                subject: String::new(),
-                kind: TokenKind::User,
-                exp: 1 + i % 2,
-            };
-            s.tokens.insert(format!("j{i}"), token);
+            s.tokens.insert(u128::from(i), 1 + i % 2);
         }
         assert_eq!(s.sweep(999, 0, 0), 0);
         assert_eq!(s.sweep(1000, 0, 0), 10_000, "half the codes and tokens");
@@ -445,6 +462,22 @@ mod tests {
         assert!(s.challenges.capacity() <= 1024 && s.tokens.capacity() <= 1024);
         assert_eq!(s.sweeps.runs, 3);
         assert_eq!(s.sweeps.purged, 20_000);
+    }
+
+    #[test]
+    fn handles_are_keys_and_anything_else_matches_nothing() {
+        let id = crate::codes::random_id();
+        let key = handle_key(&id).unwrap();
+        assert_eq!(format!("{key:032x}"), id);
+        for bad in [
+            "",
+            "xyz",
+            &id[1..],
+            &format!("{id}0"),
+            &format!("+{}", &id[1..]),
+        ] {
+            assert_eq!(handle_key(bad), None, "{bad}");
+        }
     }
 
     #[test]
