@@ -5,6 +5,7 @@
 // bytes of `phone-auth/rn/phone_auth_bg.wasm` runs that same module natively instead.
 import './polyfills.js'; // first: the glue below makes a TextDecoder when it is evaluated
 import * as bg from './phone_auth_bg.js';
+import * as runtime from '{{RUNTIME}}';
 import { instantiate } from './phone_auth_asm.js';
 
 export { AuthClient, normalizePhone, decodeToken } from './phone_auth_bg.js';
@@ -21,8 +22,9 @@ function hasWasm() {
   return typeof WebAssembly === 'object' && WebAssembly !== null && typeof WebAssembly.instantiate === 'function';
 }
 
+/** The module's imports, as wasm-bindgen names them (the same the wasm2js build gets). */
 function imports() {
-  return { './phone_auth_bg.js': bg };
+  return { './phone_auth_bg.js': bg, '{{RUNTIME}}': runtime };
 }
 
 /** `input` as something `WebAssembly.instantiate` takes (bytes or a module). */

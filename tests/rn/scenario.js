@@ -143,6 +143,12 @@ export async function run(ctx) {
     t.eq(mine.tokens[i].claims, TOKENS[i][1], `decodeToken claims ${i}`);
     t.eq(mine.tokens[i].header.alg, TOKENS[i][0].alg, `decodeToken header.alg ${i}`);
   }
+  // A token of ~400 KB makes the module's memory grow (in wasm2js: a new ArrayBuffer, the
+  // old one left attached); the glue must read the new one, then and afterwards.
+  const big = { sub: 'big', name: 'Zoë ✓ 电话 📱 '.repeat(30000) };
+  t.eq(decodeToken(jwt({ alg: 'HS256' }, big)).claims, big, 'decodeToken of a 400 KB token (memory grows)');
+  t.eq(normalizePhone('+44 20 7946 0958').e164, '+442079460958', 'normalizePhone after the memory grew');
+  t.eq(decodeToken(jwt(TOKENS[1][0], TOKENS[1][1])).claims, TOKENS[1][1], 'decodeToken after the memory grew');
   if (ctx.expected) {
     let same = 0;
     mine.phones.forEach((a, i) => {

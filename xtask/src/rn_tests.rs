@@ -4,7 +4,8 @@
 //! 1. `npm pack` of `pkg/` installed into a fresh project (only `phone-auth` in its
 //!    `node_modules`; Metro, the RN preset and `react-native` come from `tests/rn`, pinned
 //!    by its lockfile and installed here when missing);
-//! 2. the UTF-8 polyfills against Node's `TextEncoder`/`TextDecoder`;
+//! 2. the UTF-8 polyfills against Node's `TextEncoder`/`TextDecoder`; the RN entry in Node,
+//!    by `init()` (wasm2js) and by `init(bytes)` (WebAssembly), against the Node entry;
 //! 3. `tests/rn/scenario.js` in Node (the Node entry) against the real emulator, recording
 //!    every exchange and every answer (`record.mjs`);
 //! 4. Metro bundles `app.js` (the same scenario with a replaying `fetch`) for Android with
@@ -48,6 +49,7 @@ pub fn run() -> Result {
         "app.js",
         "metro.config.cjs",
         "polyfills-test.mjs",
+        "rn-entry-node-test.mjs",
     ] {
         copy(&here().join(f), &work.join(f))?;
     }
@@ -63,6 +65,15 @@ pub fn run() -> Result {
             .arg("polyfills-test.mjs")
             .arg("node_modules/phone-auth/rn/polyfills.js"),
     )?;
+
+    eprintln!("\n--- Node: the react-native entry, as wasm2js and as WebAssembly ---");
+    for mode in ["wasm2js", "wasm"] {
+        tools::run(Command::new("node").current_dir(&work).args([
+            "rn-entry-node-test.mjs",
+            "phone-cases.json",
+            mode,
+        ]))?;
+    }
 
     eprintln!("\n--- Node: the scenario against the emulator, recorded ---");
     {
