@@ -8,6 +8,9 @@ mod support;
 #[path = "wasm_node/extras.rs"]
 mod extras;
 
+#[path = "wasm_node/lifetimes.rs"]
+mod lifetimes;
+
 use js_sys::{Array, Promise};
 use phone_auth::wasm::{decode_token, normalize_phone, AuthClient};
 use support::*;
@@ -292,7 +295,7 @@ async fn error_paths_map_to_codes() {
         let routes = obj("{}");
         set(&routes, "/sso/sms", &route);
         let o = obj(
-            r#"{"provider":"sso","baseUrl":"http://fake.test","storage":"memory","autoRefresh":false}"#,
+            r#"{"provider":"sso","baseUrl":"https://fake.test","storage":"memory","autoRefresh":false}"#,
         );
         set(&o, "fetch", &fake_fetch(&routes).into());
         set(&o, "timeoutMs", &timeout.into());

@@ -5,6 +5,7 @@
 //! calls never hold a `&self` borrow across an `await` (no "recursive use of an object"
 //! error).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -24,13 +25,66 @@ use crate::Error;
 /// Phone-number + SMS code sign-in against one backend. See `docs/wasm.md`.
 #[wasm_bindgen]
 pub struct AuthClient {
-    inner: Rc<Inner>,
+    /// The state; `None` once disposed, so a disposed client that JavaScript keeps (or
+    /// that waits for the garbage collector) holds a few bytes, not the whole state.
+    inner: RefCell<Option<Rc<Inner>>>,
 }
 
 impl AuthClient {
-    /// The `Promise` of an asynchronous method (for the other `impl` blocks too).
+    /// The `Promise` of an asynchronous method (for the other `impl` blocks too); rejects
+    /// with `invalid_state` once the client is disposed.
     pub(super) fn call(&self, op: Op) -> Promise {
-        ops::promise(&self.inner, op)
+        match self.state() {
+            Ok(inner) => ops::promise(&inner, op),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    /// The state, or after `dispose()` the `invalid_state` error every method gives.
+    fn state(&self) -> Result<Rc<Inner>, JsValue> {
+        match self.inner.borrow().as_ref() {
+            Some(inner) => Ok(Rc::clone(inner)),
+            None => Err(super::error::js_error(
+                "invalid_state",
+                "This AuthClient was disposed.",
+            )),
+        }
+    }
+}
+
+/// A weak view of a client's state, for the tests that check a dropped client leaves no
+/// strong reference behind (not exported to JavaScript).
+#[doc(hidden)]
+pub struct Probe(std::rc::Weak<Inner>);
+
+impl Probe {
+    /// Strong references to the state still alive (0 once it is freed).
+    pub fn strong_count(&self) -> usize {
+        self.0.strong_count()
+    }
+}
+
+impl AuthClient {
+    /// A [`Probe`] of this client's state.
+    #[doc(hidden)]
+    pub fn probe(&self) -> Probe {
+        Probe(
+            self.inner
+                .borrow()
+                .as_ref()
+                .map_or_else(std::rc::Weak::new, Rc::downgrade),
+        )
+    }
+}
+
+/// Freed by `free()` or collected (wasm-bindgen's `FinalizationRegistry`) without
+/// `dispose()`: dispose now, so no timer, listener or channel outlives the object, and
+/// the state goes as soon as in-flight calls finish.
+impl Drop for AuthClient {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.get_mut().take() {
+            inner.shut_down();
+        }
     }
 }
 
@@ -80,6 +134,7 @@ impl AuthClient {
             app_token_fn: o.app_token_fn,
             fetch: o.fetch,
             strategy: o.config.refresh,
+            policy: o.policy,
             #[cfg(feature = "extras")]
             extras,
         };
@@ -87,9 +142,11 @@ impl AuthClient {
         let ready = ops::promise(&inner, Op::Restore);
         *inner.ready.borrow_mut() = Some(ready);
         start_tab_sync(&inner);
-        let client = AuthClient { inner };
+        let client = AuthClient {
+            inner: RefCell::new(Some(inner)),
+        };
         if o.auto_refresh {
-            client.start_auto_refresh();
+            client.start_auto_refresh()?;
         }
         Ok(client)
     }
@@ -144,54 +201,46 @@ impl AuthClient {
 
     /// Subscribes to auth events; returns the function that unsubscribes. The listener
     /// first gets `INITIAL_SESSION` with the restored session.
+    /// The unsubscribe function is plain JavaScript: calling it twice, or after
+    /// `dispose()`, does nothing.
     #[wasm_bindgen(js_name = onAuthStateChange, unchecked_return_type = "() => void")]
     pub fn on_auth_state_change(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AuthStateListener")] listener: Function,
-    ) -> JsValue {
-        let id = self.inner.next_listener.get().wrapping_add(1);
-        self.inner.next_listener.set(id);
-        self.inner
-            .listeners
-            .borrow_mut()
-            .push((id, listener.clone()));
-        ops::spawn(&self.inner, Op::InitialSession(id, listener));
-        let weak = Rc::downgrade(&self.inner);
-        Closure::once_into_js(move || {
-            if let Some(inner) = weak.upgrade() {
-                inner.listeners.borrow_mut().retain(|(l, _)| *l != id);
-            }
-        })
+    ) -> Result<JsValue, JsValue> {
+        let inner = self.state()?;
+        let pair = host::subscribe(&inner.listeners, &listener);
+        ops::spawn(&inner, Op::InitialSession(pair.get(0)));
+        Ok(pair.get(1))
     }
 
     /// Keeps the token fresh in the background (and re-checks on `visibilitychange` and
-    /// `online`). On by default where there is a `document`.
+    /// `online`). On by default where there is a `document`. One timer per client, re-armed
+    /// for each new token; its callback holds only a `Weak` of the state.
     #[wasm_bindgen(js_name = startAutoRefresh)]
-    pub fn start_auto_refresh(&self) {
-        self.inner.auto_on.set(true);
-        ops::restart_auto_refresh(&self.inner);
-        let weak = Rc::downgrade(&self.inner);
-        let wake = Closure::<dyn FnMut()>::new(move || {
-            if let Some(inner) = weak.upgrade() {
-                ops::spawn(&inner, Op::Tick);
-            }
-        });
-        let stop = host::listen_wake(wake.as_ref().unchecked_ref());
-        wake.forget();
-        if let Some(old) = self.inner.wake_stop.borrow_mut().replace(stop) {
-            let _ = old.call0(&JsValue::NULL);
+    pub fn start_auto_refresh(&self) -> Result<(), JsValue> {
+        let inner = &self.state()?;
+        inner.auto_on.set(true);
+        if inner.auto_cb.borrow().is_none() {
+            *inner.auto_cb.borrow_mut() = Some(weak_callback(inner, || Op::AutoRefresh));
         }
+        if inner.wake_stop.borrow().is_none() {
+            let stop = match inner.auto_cb.borrow().as_ref() {
+                Some(cb) => host::listen_wake(cb.as_ref().unchecked_ref()),
+                None => return Ok(()),
+            };
+            *inner.wake_stop.borrow_mut() = Some(stop);
+        }
+        inner.arm_auto_refresh();
+        Ok(())
     }
 
-    /// Stops the background refresh (React Native: call it when the app goes to background).
+    /// Stops the background refresh (React Native: call it when the app goes to
+    /// background). A no-op once disposed (it is stopped already).
     #[wasm_bindgen(js_name = stopAutoRefresh)]
     pub fn stop_auto_refresh(&self) {
-        self.inner.auto_on.set(false);
-        self.inner
-            .auto_generation
-            .set(self.inner.auto_generation.get().wrapping_add(1));
-        if let Some(stop) = self.inner.wake_stop.borrow_mut().take() {
-            let _ = stop.call0(&JsValue::NULL);
+        if let Ok(inner) = self.state() {
+            inner.stop_auto_refresh();
         }
     }
 
@@ -205,33 +254,43 @@ impl AuthClient {
         self.call(Op::Fetch(url, init))
     }
 
-    /// Stops background work and listeners (the client is unusable afterwards).
-    pub fn dispose(&self) {
-        self.stop_auto_refresh();
-        self.inner.listeners.borrow_mut().clear();
-        for stop in self.inner.stops.borrow_mut().drain(..) {
-            let _ = stop.call0(&JsValue::NULL);
-        }
+    /// Stops background work, listeners and the tab channel, and frees what was handed
+    /// to JavaScript; in-flight calls finish. Every later call (a second `dispose()`
+    /// included) gives `AuthError` `invalid_state`. `free()` (or the garbage collector)
+    /// then releases the rest.
+    pub fn dispose(&self) -> Result<(), JsValue> {
+        let inner = self.state()?;
+        inner.shut_down();
+        *self.inner.borrow_mut() = None;
+        Ok(())
     }
 }
 
-/// Listens for other tabs (BroadcastChannel, `storage` events for `localStorage`).
+/// A callback for JavaScript that spawns `op` on the state while it lives. It holds a
+/// `Weak`, and the state owns it, so it keeps nothing alive and is freed with the state.
+fn weak_callback(inner: &Rc<Inner>, op: fn() -> Op) -> Closure<dyn FnMut()> {
+    let weak = Rc::downgrade(inner);
+    Closure::new(move || {
+        if let Some(inner) = weak.upgrade() {
+            ops::spawn(&inner, op());
+        }
+    })
+}
+
+/// Listens for sibling tabs (one BroadcastChannel, and `storage` events for
+/// `localStorage`) where storage is shared between tabs and there can be tabs at all
+/// (a `document`): not in Node or React Native, not for `'memory'` or `'session'`.
 fn start_tab_sync(inner: &Rc<Inner>) {
-    if inner.storage_kind == "memory" {
+    if !matches!(inner.storage_kind.as_str(), "local" | "adapter") || !host::has_document() {
         return;
     }
-    let weak = Rc::downgrade(inner);
-    let cb = Closure::<dyn FnMut(JsValue)>::new(move |_msg: JsValue| {
-        if let Some(inner) = weak.upgrade() {
-            ops::spawn(&inner, Op::SyncTabs);
-        }
-    });
-    let stop = host::listen_tabs(
+    let cb = weak_callback(inner, || Op::SyncTabs);
+    let tabs = host::open_tabs(
         &inner.channel(),
         &inner.key,
         inner.storage_kind == "local",
         cb.as_ref().unchecked_ref(),
     );
-    cb.forget();
-    inner.stops.borrow_mut().push(stop);
+    *inner.tabs.borrow_mut() = tabs;
+    *inner.tab_cb.borrow_mut() = Some(cb);
 }

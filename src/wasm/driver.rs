@@ -18,7 +18,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
 #[cfg(feature = "extras")]
 use crate::provider::ProviderConfig;
-use crate::session::{Event, RefreshStrategy, Session, Snapshot, StateKind};
+use crate::session::{Event, RefreshStrategy, Session, Snapshot, SnapshotError, StateKind};
 use crate::Error;
 
 /// `fetch` through `runtime.js` (timeout by AbortController).
@@ -97,6 +97,8 @@ pub struct Settings {
     pub app_token_fn: Option<Function>,
     pub fetch: JsValue,
     pub strategy: RefreshStrategy,
+    /// Where `auth.fetch` may send the token.
+    pub policy: crate::origin::Policy,
     #[cfg(feature = "extras")]
     pub extras: Extras,
 }
@@ -127,18 +129,27 @@ pub struct Inner {
     pub ready: RefCell<Option<js_sys::Promise>>,
     /// What storage holds, as far as this client knows (to skip needless writes).
     pub written: RefCell<Option<String>>,
-    pub listeners: RefCell<Vec<(u32, Function)>>,
-    pub next_listener: Cell<u32>,
+    /// The `onAuthStateChange` listeners: a JavaScript Set (see `runtime.js`), so the
+    /// unsubscribe functions handed out are plain JavaScript, not Rust closures.
+    pub listeners: JsValue,
     queue: RefCell<Vec<(&'static str, JsValue)>>,
     flushing: Cell<bool>,
     locked: Cell<u32>,
     syncing: Cell<bool>,
     was_signed_in: Cell<bool>,
-    pub auto_generation: Cell<u32>,
-    /// Whether auto-refresh is on (a new token restarts its loop).
+    /// Whether auto-refresh is on (a new token re-arms its timer).
     pub auto_on: Cell<bool>,
-    pub stops: RefCell<Vec<Function>>,
+    /// The auto-refresh timer's id, while one is armed (one timer per client).
+    pub timer: RefCell<Option<JsValue>>,
+    /// What the timer and the wake-up events call (holds only a `Weak`).
+    pub auto_cb: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// Stops the wake-up listeners.
     pub wake_stop: RefCell<Option<Function>>,
+    /// The channel to sibling tabs (`null` where there are none) and what it calls.
+    pub tabs: RefCell<JsValue>,
+    pub tab_cb: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// Set by `dispose()` (and when the `AuthClient` is freed or collected).
+    pub disposed: Cell<bool>,
 }
 
 impl Inner {
@@ -160,17 +171,19 @@ impl Inner {
             reset: RefCell::new(None),
             ready: RefCell::new(None),
             written: RefCell::new(None),
-            listeners: RefCell::new(Vec::new()),
-            next_listener: Cell::new(0),
+            listeners: host::new_listeners(),
             queue: RefCell::new(Vec::new()),
             flushing: Cell::new(false),
             locked: Cell::new(0),
             syncing: Cell::new(false),
             was_signed_in: Cell::new(false),
-            auto_generation: Cell::new(0),
             auto_on: Cell::new(false),
-            stops: RefCell::new(Vec::new()),
+            timer: RefCell::new(None),
+            auto_cb: RefCell::new(None),
             wake_stop: RefCell::new(None),
+            tabs: RefCell::new(JsValue::NULL),
+            tab_cb: RefCell::new(None),
+            disposed: Cell::new(false),
         });
         let weak = Rc::downgrade(&inner);
         inner.core.on_event(move |event| {
@@ -193,8 +206,8 @@ impl Inner {
             event,
             Event::SignedIn(_) | Event::TokenRefreshed(_) | Event::InitialSession(Some(_))
         );
-        if new_token && self.auto_on.get() {
-            super::ops::restart_auto_refresh(self);
+        if new_token {
+            self.arm_auto_refresh();
         }
         let signed_in = |s: &Option<Session>| s.is_some();
         match event {
@@ -249,11 +262,28 @@ impl Inner {
         Ok(v.as_string())
     }
 
+    /// Whether storage holds a signed-in session (a peek, before the restore).
+    pub async fn session_stored(&self) -> bool {
+        let stored = self.read_store().await.ok().flatten();
+        stored
+            .as_deref()
+            .and_then(|t| Snapshot::parse(t).ok())
+            .is_some_and(|s| s.signed_in.is_some())
+    }
+
     /// Restores from storage at start.
     pub async fn restore(self: &Rc<Self>) {
         let stored = self.read_store().await.ok().flatten();
         *self.written.borrow_mut() = stored.clone();
-        let _ = self.core.restore(stored.as_deref()).await;
+        let restored = self.core.restore(stored.as_deref()).await;
+        if matches!(
+            restored,
+            Err(SnapshotError::ProviderMismatch | SnapshotError::OriginMismatch)
+        ) {
+            // Another client's session under the same key (another provider or
+            // baseUrl): neither used nor deleted here.
+            *self.written.borrow_mut() = None;
+        }
         let _ = self.persist().await;
     }
 
@@ -269,11 +299,15 @@ impl Inner {
             None => host::store_remove(&self.store, &self.key),
         };
         JsFuture::from(p).await?;
-        host::post_tabs(&self.channel(), "changed");
+        host::post_tabs(&self.tabs.borrow(), "changed");
         Ok(())
     }
 
-    /// Takes over what another tab stored (sign-in, refresh, sign-out).
+    /// Takes over what another tab stored (sign-in, refresh, sign-out). Runs under the
+    /// cross-tab lock only ([`Work::Sync`] and [`Inner::locked`]): adopting a session
+    /// replaces the state and cancels this client's request in flight, so it must never
+    /// land in the middle of this tab's refresh (the refresh would be lost, and the next
+    /// tab would refresh the same token again).
     pub async fn sync_from_store(self: &Rc<Self>) {
         let Ok(stored) = self.read_store().await else {
             return;
@@ -287,6 +321,23 @@ impl Inner {
         if stored == ours {
             return;
         }
+        let token_of = |text: Option<&str>| {
+            text.and_then(|t| Snapshot::parse(t).ok())
+                .and_then(|s| s.signed_in)
+                .map(|s| s.token)
+        };
+        if let (Some(theirs), Some(mine)) = (token_of(stored.as_deref()), token_of(ours.as_deref()))
+        {
+            // The same token written differently: nothing to take over. An older token
+            // of the same user (a write that lost a race): ours is newer, keep it.
+            let now = JsClock.now();
+            let older = theirs.subject() == mine.subject()
+                && theirs.expires_in(now).unwrap_or(0) < mine.expires_in(now).unwrap_or(0);
+            if theirs.secret().expose() == mine.secret().expose() || older {
+                *self.written.borrow_mut() = stored;
+                return;
+            }
+        }
         let signed_in = matches!(
             self.core.state(),
             StateKind::SignedIn | StateKind::Refreshing
@@ -294,7 +345,7 @@ impl Inner {
         let stored_session = stored
             .as_deref()
             .and_then(|t| Snapshot::parse(t).ok())
-            .is_some_and(|s| s.signed_in.is_some());
+            .is_some_and(|s| s.signed_in.is_some() && self.core.owns(&s));
         // Take a session, or a sign-out of the session we share; never disturb a
         // sign-in in progress in this tab.
         if !(stored_session || (stored.is_none() && signed_in)) {
@@ -312,19 +363,31 @@ impl Inner {
     /// another tab may have stored. Listeners run after the lock is released.
     pub async fn guarded(self: &Rc<Self>, work: Work) -> Result<JsValue, JsValue> {
         let now = JsClock.now();
-        let due = matches!(work, Work::Refresh)
-            || (self.core.next_timeout().is_some_and(|at| at <= now)
-                && matches!(self.core.state(), StateKind::SignedIn));
+        // Due a little early: the core reads the clock again when it runs, and a call
+        // that decided "not due" must never refresh outside the lock.
+        let due = matches!(
+            work,
+            Work::Refresh | Work::Sync | Work::Restore | Work::SignOut
+        ) || (self
+            .core
+            .next_timeout()
+            .is_some_and(|at| at <= now.saturating_add(DUE_SLACK_MS))
+            && matches!(self.core.state(), StateKind::SignedIn));
         if !due {
             let r = perform(self, work).await;
             self.persist().await?;
             return r;
         }
         let slot: Slot = Rc::new(RefCell::new(None));
-        let me = Rc::clone(self);
+        // A `Weak`: should the host never call it (a lock request that fails), the
+        // closure keeps no client alive.
+        let me = Rc::downgrade(self);
         let out = Rc::clone(&slot);
         let f = Closure::once_into_js(move || -> JsValue {
-            future_to_promise(super::ops::run(me, Op::Locked(work, out))).into()
+            match me.upgrade() {
+                Some(me) => future_to_promise(super::ops::run(me, Op::Locked(work, out))).into(),
+                None => JsValue::UNDEFINED,
+            }
         });
         let lock = JsFuture::from(host::with_lock(
             &self.channel(),
@@ -346,7 +409,9 @@ impl Inner {
     /// The part of [`Inner::guarded`] that runs while holding the lock.
     pub async fn locked(self: &Rc<Self>, work: Work, out: Slot) {
         self.locked.set(self.locked.get() + 1);
-        self.sync_from_store().await;
+        if !matches!(work, Work::Restore) {
+            self.sync_from_store().await;
+        }
         let r = perform(self, work).await;
         let p = self.persist().await;
         self.locked.set(self.locked.get().saturating_sub(1));
@@ -361,18 +426,60 @@ impl Inner {
         }
         let events: Vec<_> = self.queue.borrow_mut().drain(..).collect();
         for (name, session) in events {
-            let listeners: Vec<Function> = self
-                .listeners
-                .borrow()
-                .iter()
-                .map(|(_, f)| f.clone())
-                .collect();
-            for f in listeners {
-                host::call_listener(&f, name, &session);
-            }
+            host::emit_to(&self.listeners, &JsValue::UNDEFINED, name, &session);
         }
     }
+
+    /// Arms the auto-refresh timer for the core's next timeout (at most 30 s ahead),
+    /// replacing the one armed before: one timer per client, whose callback holds only a
+    /// `Weak` (a dropped client is never kept alive by it).
+    pub fn arm_auto_refresh(&self) {
+        if let Some(id) = self.timer.borrow_mut().take() {
+            host::clear_timer(&id);
+        }
+        if !self.auto_on.get() || self.disposed.get() {
+            return;
+        }
+        let cb = self.auto_cb.borrow();
+        let Some(cb) = cb.as_ref() else { return };
+        let now = JsClock.now();
+        let wait = self
+            .core
+            .next_timeout()
+            .map_or(30_000, |at| at.saturating_sub(now))
+            .clamp(10, 30_000);
+        let id = host::set_timer(wait as f64, cb.as_ref().unchecked_ref());
+        *self.timer.borrow_mut() = Some(id);
+    }
+
+    /// Stops the auto-refresh timer and the wake-up listeners.
+    pub fn stop_auto_refresh(&self) {
+        self.auto_on.set(false);
+        if let Some(id) = self.timer.borrow_mut().take() {
+            host::clear_timer(&id);
+        }
+        if let Some(stop) = self.wake_stop.borrow_mut().take() {
+            let _ = stop.call0(&JsValue::NULL);
+        }
+        // Nothing can call it any more: free it now rather than with the state.
+        drop(self.auto_cb.borrow_mut().take());
+    }
+
+    /// `dispose()`: stops every timer, listener and channel and frees the closures
+    /// handed to JavaScript. In-flight calls finish (their results reach nobody) and then
+    /// release the state. Idempotent; also run when the `AuthClient` is freed.
+    pub fn shut_down(&self) {
+        self.disposed.set(true);
+        self.stop_auto_refresh();
+        host::clear_listeners(&self.listeners);
+        let tabs = self.tabs.replace(JsValue::NULL);
+        host::close_tabs(&tabs);
+        drop(self.tab_cb.borrow_mut().take());
+    }
 }
+
+/// How long before a timer is due [`Inner::guarded`] already takes the lock (ms).
+const DUE_SLACK_MS: u64 = 2_000;
 
 /// Where the locked part of [`Inner::guarded`] leaves its result.
 pub type Slot = Rc<RefCell<Option<Result<JsValue, JsValue>>>>;
@@ -387,6 +494,14 @@ pub enum Work {
     Tick,
     /// `refresh()`: replace the token now.
     Refresh,
+    /// Take over what another tab stored (always under the lock).
+    Sync,
+    /// `signOut()`'s local part (always under the lock).
+    SignOut,
+    /// Restore the stored session at start, under the lock: the core fires a due timer
+    /// whenever it runs, so a tab opened while another refreshes must wait for that
+    /// refresh and read its result, not refresh the same token on its own.
+    Restore,
 }
 
 async fn perform(inner: &Rc<Inner>, work: Work) -> Result<JsValue, JsValue> {
@@ -413,6 +528,16 @@ async fn perform(inner: &Rc<Inner>, work: Work) -> Result<JsValue, JsValue> {
             .await
             .map(|s| session_js(&s))
             .map_err(|e| js_err(&e)),
+        // `locked` synced before performing.
+        Work::Sync => Ok(JsValue::UNDEFINED),
+        Work::Restore => {
+            inner.restore().await;
+            Ok(JsValue::UNDEFINED)
+        }
+        Work::SignOut => {
+            inner.core.sign_out().await;
+            Ok(JsValue::UNDEFINED)
+        }
     }
 }
 

@@ -68,13 +68,32 @@ extern "C" {
     #[wasm_bindgen(js_name = withLock)]
     pub fn with_lock(name: &str, timeout_ms: f64, f: &Function) -> Promise;
 
-    /// Listens for other tabs; returns a stop function.
-    #[wasm_bindgen(js_name = listenTabs)]
-    pub fn listen_tabs(name: &str, key: &str, use_storage_event: bool, cb: &Function) -> Function;
+    /// The client's channel to its sibling tabs (`null` where there are no tabs).
+    #[wasm_bindgen(js_name = openTabs)]
+    pub fn open_tabs(name: &str, key: &str, use_storage_event: bool, cb: &Function) -> JsValue;
 
-    /// Tells other tabs.
+    /// Tells other tabs, on the channel `openTabs` gave.
     #[wasm_bindgen(js_name = postTabs)]
-    pub fn post_tabs(name: &str, msg: &str);
+    pub fn post_tabs(tabs: &JsValue, msg: &str);
+
+    /// Closes the channel `openTabs` gave (idempotent).
+    #[wasm_bindgen(js_name = closeTabs)]
+    pub fn close_tabs(tabs: &JsValue);
+
+    /// A new, empty set of `onAuthStateChange` listeners.
+    #[wasm_bindgen(js_name = newListeners)]
+    pub fn new_listeners() -> JsValue;
+
+    /// Adds a listener; returns `[entry, unsubscribe]`.
+    pub fn subscribe(set: &JsValue, f: &Function) -> js_sys::Array;
+
+    /// Calls every listener, or only `only` while subscribed.
+    #[wasm_bindgen(js_name = emitTo)]
+    pub fn emit_to(set: &JsValue, only: &JsValue, event: &str, session: &JsValue);
+
+    /// Drops every listener.
+    #[wasm_bindgen(js_name = clearListeners)]
+    pub fn clear_listeners(set: &JsValue);
 
     /// Calls `cb` on `visibilitychange` (visible) and `online`; returns a stop function.
     #[wasm_bindgen(js_name = listenWake)]
@@ -84,9 +103,19 @@ extern "C" {
     #[wasm_bindgen(js_name = callUser)]
     pub fn call_user(f: &Function, arg: &JsValue, code: &str) -> Promise;
 
-    /// Calls a listener; reports what it throws to the console.
-    #[wasm_bindgen(js_name = callListener)]
-    pub fn call_listener(f: &Function, event: &str, session: &JsValue);
+    /// The URL of `fetch`'s first argument (a Request's `url`, else the argument as a
+    /// string); `None` when it has none.
+    #[wasm_bindgen(js_name = requestUrl)]
+    pub fn request_url(input: &JsValue) -> Option<String>;
+
+    /// What `auth.fetch` passes on: the checked absolute URL (a Request copied onto it).
+    #[wasm_bindgen(js_name = fetchInput)]
+    pub fn fetch_input(input: &JsValue, absolute: &str) -> JsValue;
+
+    /// The URL relative requests resolve against in a page or worker (`document.baseURI`,
+    /// `location.href`), else `None` (Node, React Native).
+    #[wasm_bindgen(js_name = pageBase)]
+    pub fn page_base() -> Option<String>;
 
     /// `fetch(url, init)` with `Authorization: Bearer <token>` added to `init.headers`.
     #[wasm_bindgen(js_name = authedFetch)]

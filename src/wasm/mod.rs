@@ -21,5 +21,5 @@ mod sso;
 mod types;
 mod util;
 
-pub use client::AuthClient;
+pub use client::{AuthClient, Probe};
 pub use util::{decode_token, normalize_phone};

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
@@ -60,12 +60,11 @@ pub enum Op {
     Locked(Work, Slot),
     /// Call the listeners with the queued events.
     Flush,
-    /// Give a new listener `INITIAL_SESSION` (listener id, listener).
-    InitialSession(u32, Function),
-    /// The auto-refresh loop of one generation.
-    AutoRefresh(u32),
-    /// Fire due timers (a wake-up: `visibilitychange`, `online`).
-    Tick,
+    /// Give a new listener (its entry in the listener set) `INITIAL_SESSION`.
+    InitialSession(JsValue),
+    /// The auto-refresh timer fired, or a wake-up (`visibilitychange`, `online`): fire
+    /// due timers under the lock, then re-arm.
+    AutoRefresh,
     /// Take over what another tab stored.
     SyncTabs,
 }
@@ -91,7 +90,15 @@ type Fut<'a> = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>> + 'a>>;
 pub async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
     let inner = &inner;
     let fut: Fut<'_> = match op {
-        Op::Restore => Box::pin(unit(inner.restore())),
+        // Under the lock when a session is stored (see `Work::Restore`); without one
+        // there is nothing to refresh, and no lock round trip at start.
+        Op::Restore => Box::pin(unit(async {
+            if inner.session_stored().await {
+                let _ = inner.guarded(Work::Restore).await;
+            } else {
+                inner.restore().await;
+            }
+        })),
         Op::RequestCode(phone) => Box::pin(code_step(inner, Some(phone), Step::Request)),
         Op::ResendCode => Box::pin(code_step(inner, None, Step::Resend)),
         Op::Verify(code) => Box::pin(code_step(inner, Some(code), Step::Verify)),
@@ -113,14 +120,14 @@ pub async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
             inner.flush();
             return Ok(JsValue::UNDEFINED);
         }
-        Op::InitialSession(id, listener) => Box::pin(unit(initial_session(inner, id, listener))),
-        Op::AutoRefresh(generation) => Box::pin(unit(auto_refresh(inner, generation))),
-        Op::Tick => Box::pin(unit(async {
+        Op::InitialSession(entry) => Box::pin(unit(initial_session(inner, entry))),
+        Op::AutoRefresh => Box::pin(unit(async {
+            inner.ready().await;
             let _ = inner.guarded(Work::Tick).await;
+            inner.arm_auto_refresh();
         })),
         Op::SyncTabs => Box::pin(unit(async {
-            inner.ready().await;
-            inner.sync_from_store().await;
+            let _ = guarded(inner, Work::Sync).await;
         })),
     };
     fut.await
@@ -164,6 +171,9 @@ async fn code_step(
             ))
         }
     };
+    // The core fires a due timer whenever it runs: fire it first, under the lock when
+    // due, so a code step never refreshes outside it.
+    let _ = inner.guarded(Work::Tick).await;
     refresh_app_token(inner).await?;
     let r = match step {
         Step::Request => inner
@@ -184,41 +194,29 @@ async fn code_step(
 
 /// `signOut()`: the core signs out (and tells the server), storage is cleared.
 async fn sign_out(inner: &Rc<Inner>) -> Result<JsValue, JsValue> {
-    inner.ready().await;
-    inner.core.sign_out().await;
-    inner.persist().await?;
-    // Whatever this tab last knew, nothing of the session may stay stored.
-    JsFuture::from(host::store_remove(&inner.store, &inner.key)).await?;
+    // Under the lock: a refresh in flight in another tab lands first and is then signed
+    // out, instead of writing its new session over the sign-out.
+    guarded(inner, Work::SignOut).await?;
+    // Whatever this tab last knew, nothing of the session may stay stored; but a session
+    // another client (another provider or baseUrl) keeps under the same key is its own.
+    let stored = inner.read_store().await?;
+    let foreign = stored
+        .as_deref()
+        .and_then(|t| crate::session::Snapshot::parse(t).ok())
+        .is_some_and(|s| !inner.core.owns(&s));
+    if !foreign {
+        JsFuture::from(host::store_remove(&inner.store, &inner.key)).await?;
+    }
     Ok(JsValue::UNDEFINED)
 }
 
 /// Gives a new listener `INITIAL_SESSION` (unless it unsubscribed meanwhile).
-async fn initial_session(inner: &Rc<Inner>, id: u32, listener: Function) {
-    inner.ready().await;
-    let session = inner.core.session().await;
-    if inner.listeners.borrow().iter().any(|(l, _)| *l == id) {
-        let s = session.map_or(JsValue::NULL, |s| super::driver::session_js(&s));
-        host::call_listener(&listener, "INITIAL_SESSION", &s);
-    }
-}
-
-/// The auto-refresh loop of one generation: sleeps until the core's next timer (at
-/// most 30 s), then ticks under the lock.
-async fn auto_refresh(inner: &Rc<Inner>, generation: u32) {
-    inner.ready().await;
-    while inner.auto_generation.get() == generation {
-        let now = JsClock.now();
-        let wait = inner
-            .core
-            .next_timeout()
-            .map_or(30_000, |at| at.saturating_sub(now))
-            .clamp(10, 30_000);
-        JsClock.sleep(wait).await;
-        if inner.auto_generation.get() != generation {
-            break;
-        }
-        let _ = inner.guarded(Work::Tick).await;
-    }
+/// Through the lock like `getSession()`: reading the session fires a due refresh.
+async fn initial_session(inner: &Rc<Inner>, entry: JsValue) {
+    let s = guarded(inner, Work::GetSession)
+        .await
+        .unwrap_or(JsValue::NULL);
+    host::emit_to(&inner.listeners, &entry, "INITIAL_SESSION", &s);
 }
 
 /// Waits for the restore, then runs `work` (under the lock when due).
@@ -230,6 +228,21 @@ async fn guarded(inner: &Rc<Inner>, work: Work) -> Result<JsValue, JsValue> {
 /// `fetch` with the bearer token; on a 401 refreshes once (where the strategy can) and
 /// retries once.
 async fn fetch(inner: &Rc<Inner>, url: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
+    // The token goes only to a trusted origin, never in clear text; checked before
+    // anything else happens (no refresh, no request) so a refused URL sends nothing.
+    let Some(target) = host::request_url(&url) else {
+        return Err(error::js_error(
+            "untrusted_origin",
+            "auth.fetch needs a URL: a string, a URL or a Request.",
+        ));
+    };
+    let page = host::page_base();
+    let absolute = inner
+        .settings
+        .policy
+        .check(&target, page.as_deref())
+        .map_err(|e| js_err(&e))?;
+    let url = host::fetch_input(&url, &absolute);
     let (url, init) = (&url, &init);
     let token = guarded(inner, Work::GetToken).await?;
     let token = token.as_string().unwrap_or_default();
@@ -271,12 +284,4 @@ fn challenge_js(c: &CodeInfo) -> JsValue {
         ("expiresAt", c.code_expires_at.into()),
         ("attemptsLeft", c.attempts_left.into()),
     ]))
-}
-
-/// (Re)starts the background refresh loop; an older loop ends at its next wake-up. The
-/// driver calls it whenever a new token arrives, so the loop sleeps until the new timer.
-pub fn restart_auto_refresh(inner: &Rc<Inner>) {
-    let generation = inner.auto_generation.get().wrapping_add(1);
-    inner.auto_generation.set(generation);
-    spawn(inner, Op::AutoRefresh(generation));
 }

@@ -7,7 +7,8 @@ use wasm_bindgen::JsValue;
 
 use super::{error, host, js};
 use crate::json::{Map, Value};
-use crate::provider::ProviderConfig;
+use crate::origin::Policy;
+use crate::provider::{Flow, ProviderConfig};
 use crate::session::{Config, RefreshStrategy};
 
 /// The parsed options.
@@ -22,6 +23,8 @@ pub struct Options {
     pub refresh_callback: Option<Function>,
     pub auto_refresh: bool,
     pub lock_timeout_ms: f64,
+    /// Where `auth.fetch` may send the token (`baseUrl`, `apiOrigins`, `allowInsecureHttp`).
+    pub policy: Policy,
     #[cfg(feature = "extras")]
     pub allow_client_secret: bool,
 }
@@ -42,6 +45,7 @@ impl Options {
             return Err(error::config("AuthClient needs an options object."));
         };
         let provider = provider_config(plain)?;
+        let policy = policy(plain, &provider)?;
         let config =
             Config::from_json(&value).map_err(|e| invalid("the options are not valid: ", &e))?;
         let fetch = js::get(opts, "fetch");
@@ -81,6 +85,7 @@ impl Options {
             refresh_callback,
             auto_refresh,
             lock_timeout_ms: js::get_number(opts, "lockTimeoutMs").unwrap_or(LOCK_TIMEOUT_MS),
+            policy,
             #[cfg(feature = "extras")]
             allow_client_secret: js::get(opts, "allowClientSecretInBrowser")
                 .as_bool()
@@ -105,9 +110,11 @@ fn provider_config(plain: &Map) -> Result<ProviderConfig, JsValue> {
         }
         Some(Value::Object(desc)) => {
             let mut fields = desc.clone();
-            if let Some(base) = plain.get("baseUrl") {
-                if !fields.contains_key("baseUrl") {
-                    fields.insert("baseUrl", base.clone());
+            for key in ["baseUrl", "allowInsecureHttp"] {
+                if let Some(v) = plain.get(key) {
+                    if !fields.contains_key(key) {
+                        fields.insert(key, v.clone());
+                    }
                 }
             }
             fields.insert("provider", "custom");
@@ -117,6 +124,30 @@ fn provider_config(plain: &Map) -> Result<ProviderConfig, JsValue> {
     };
     ProviderConfig::from_json(&Value::Object(fields))
         .map_err(|e| invalid("the provider settings are not valid: ", &e))
+}
+
+/// `apiOrigins` (origins the token may go to besides `baseUrl`'s) and
+/// `allowInsecureHttp`, checked with the provider's `baseUrl` into the client's [`Policy`].
+fn policy(plain: &Map, provider: &ProviderConfig) -> Result<Policy, JsValue> {
+    let allow_http = match plain.get("allowInsecureHttp") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(error::config("allowInsecureHttp must be a boolean.")),
+    };
+    let mut origins = Vec::new();
+    match plain.get("apiOrigins") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                let Value::String(s) = item else {
+                    return Err(error::config("apiOrigins must be an array of strings."));
+                };
+                origins.push(s.clone());
+            }
+        }
+        Some(_) => return Err(error::config("apiOrigins must be an array of strings.")),
+    }
+    Policy::new(provider.base_url(), &origins, allow_http).map_err(|e| error::to_js(&e))
 }
 
 /// `invalid_config` with `prefix` and the reason.

@@ -224,48 +224,87 @@ export async function withLock(name, timeoutMs, f) {
 }
 
 /**
- * Listens for other tabs: a BroadcastChannel named `name` and `storage` events for
- * `key` (for `localStorage`). Calls `cb(msg)` with a string. Returns a stop function.
+ * A client's link to its sibling tabs: one BroadcastChannel named `name`, kept for the
+ * client's life and used both to hear and to tell, and for `localStorage` the `storage`
+ * events for `key`. Calls `cb()` on a message. Only where a page can have siblings (a
+ * `document`); `null` elsewhere (Node, React Native, workers), which have no tabs.
+ * `closeTabs` ends it (dispose()).
  */
-export function listenTabs(name, key, useStorageEvent, cb) {
-  const stops = [];
+export function openTabs(name, key, useStorageEvent, cb) {
+  const w = g();
+  if (!hasDocument() || typeof w.addEventListener !== 'function') return null;
+  const tabs = { ch: null, stop: null };
   try {
-    const BC = g().BroadcastChannel;
+    const BC = w.BroadcastChannel;
     if (typeof BC === 'function') {
-      const ch = new BC(name);
-      ch.onmessage = (ev) => {
-        if (typeof ev.data === 'string') cb(ev.data);
+      tabs.ch = new BC(name);
+      tabs.ch.onmessage = (ev) => {
+        if (typeof ev.data === 'string') cb();
       };
-      if (typeof ch.unref === 'function') ch.unref(); // never keep Node alive
-      stops.push(() => ch.close());
     }
   } catch (_) {
-    /* not available */
+    tabs.ch = null; /* not available */
   }
   if (useStorageEvent) {
-    const w = g();
-    if (typeof w.addEventListener === 'function' && typeof w.document === 'object') {
-      const h = (ev) => {
-        if (ev.key === key || ev.key === null) cb('storage');
-      };
-      w.addEventListener('storage', h);
-      stops.push(() => w.removeEventListener('storage', h));
-    }
+    const h = (ev) => {
+      if (ev.key === key || ev.key === null) cb();
+    };
+    w.addEventListener('storage', h);
+    tabs.stop = () => w.removeEventListener('storage', h);
   }
-  return () => stops.forEach((s) => s());
+  return tabs;
 }
 
-/** Posts `msg` on the BroadcastChannel `name`, where one exists. */
-export function postTabs(name, msg) {
+/** Posts `msg` on the client's channel (from `openTabs`), where it has one. */
+export function postTabs(tabs, msg) {
   try {
-    const BC = g().BroadcastChannel;
-    if (typeof BC !== 'function') return;
-    const ch = new BC(name);
-    ch.postMessage(msg);
-    ch.close();
+    if (tabs && tabs.ch) tabs.ch.postMessage(msg);
   } catch (_) {
-    /* not available */
+    /* closed meanwhile */
   }
+}
+
+/** Closes what `openTabs` opened (idempotent). */
+export function closeTabs(tabs) {
+  if (!tabs) return;
+  if (tabs.ch) {
+    tabs.ch.onmessage = null;
+    try {
+      tabs.ch.close();
+    } catch (_) {
+      /* already closed */
+    }
+    tabs.ch = null;
+  }
+  if (tabs.stop) tabs.stop();
+  tabs.stop = null;
+}
+
+/** A client's `onAuthStateChange` listeners: a Set of entries `{ f }`. */
+export function newListeners() {
+  return new Set();
+}
+
+/**
+ * Adds listener `f`; returns `[entry, unsubscribe]`. The unsubscribe function is plain
+ * JavaScript over the Set (no Rust closure behind it): idempotent, and it never throws,
+ * also after dispose() or once the client is gone.
+ */
+export function subscribe(set, f) {
+  const e = { f };
+  set.add(e);
+  return [e, () => set.delete(e)];
+}
+
+/** Calls every listener (or only `only`, while it is subscribed) with the event. */
+export function emitTo(set, only, event, session) {
+  const list = only ? (set.has(only) ? [only] : []) : Array.from(set);
+  for (const e of list) callListener(e.f, event, session);
+}
+
+/** Drops every listener (dispose()). */
+export function clearListeners(set) {
+  set.clear();
 }
 
 /** Calls `cb()` when the page becomes visible or the device comes back online. */
@@ -370,6 +409,58 @@ export function utf8(v) {
 
 export function isFunction(v) {
   return typeof v === 'function';
+}
+
+/** Whether `v` is a fetch Request (the global class, or one of a fetch polyfill). */
+function isRequest(v) {
+  const R = g().Request;
+  if (typeof R === 'function' && v instanceof R) return true;
+  return v != null && typeof v === 'object' && typeof v.url === 'string' && typeof v.clone === 'function';
+}
+
+/**
+ * The URL of `fetch`'s first argument: a Request's `url`, else the argument as a string
+ * (a URL object: its href); undefined when it has none or reading it throws (a hostile
+ * Proxy or `toString`): then nothing is sent.
+ */
+export function requestUrl(input) {
+  if (typeof input === 'string') return input;
+  if (input == null) return undefined;
+  try {
+    return isRequest(input) ? input.url : String(input);
+  } catch (_) {
+    return undefined;
+  }
+}
+
+/**
+ * What `auth.fetch` sends: the URL that was checked. A Request is copied onto it (its
+ * method, headers and body kept), so a look-alike object whose URL reads differently the
+ * second time cannot redirect the token.
+ */
+export function fetchInput(input, absolute) {
+  try {
+    const R = g().Request;
+    if (input !== null && typeof input === 'object' && typeof R === 'function' && input instanceof R) {
+      return new R(absolute, input);
+    }
+  } catch (_) {
+    /* not a usable Request: the URL alone */
+  }
+  return absolute;
+}
+
+/** The base URL of relative requests in a page (`document.baseURI`) or worker (`location`). */
+export function pageBase() {
+  try {
+    const d = g().document;
+    if (d && typeof d.baseURI === 'string') return d.baseURI;
+    const l = g().location;
+    if (l && typeof l.href === 'string') return l.href;
+  } catch (_) {
+    /* no page */
+  }
+  return undefined;
 }
 
 /** `fetch(url, init)` with the bearer token added; network failures become AuthErrors. */

@@ -10,7 +10,7 @@ export type AuthErrorCode =
   | 'network' | 'timeout' | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found'
   | 'not_acceptable' | 'unsupported_media_type' | 'validation_failed' | 'server'
   | 'malformed_response' | 'invalid_token' | 'not_signed_in' | 'invalid_state'
-  | 'invalid_input' | 'invalid_config' | 'storage';
+  | 'invalid_input' | 'invalid_config' | 'storage' | 'untrusted_origin';
 
 /** Every failure of phone-auth. `instanceof AuthError` works, also for errors of the other build or of a second copy of the package. */
 export declare class AuthError extends Error {
@@ -132,8 +132,17 @@ export interface CustomProviderDescription {
 
 export interface AuthClientOptions {
   provider: ProviderOption;
-  /** The backend's origin, e.g. `https://api.example.com`. */
+  /** The backend's URL, e.g. `https://api.example.com` (a path is a prefix). Must be
+   * `https:` (plain `http:` only to `localhost`, `127.0.0.0/8`, `[::1]`, or with
+   * `allowInsecureHttp`), with no user name, query or fragment. */
   baseUrl: string;
+  /** Other origins `auth.fetch` may send the token to, e.g. `['https://api.example.com']`
+   * (origins only, no path). The `baseUrl` origin, and in a page the page's own origin,
+   * are always trusted; anything else is refused with `untrusted_origin`. */
+  apiOrigins?: string[];
+  /** Allow plain `http:` to other devices for `baseUrl`, `apiOrigins` and `auth.fetch`.
+   * For development only: codes and tokens then travel in clear text. Default false. */
+  allowInsecureHttp?: boolean;
   /** Region for numbers typed without `+`, e.g. `'DE'`. */
   defaultCountry?: string;
   /** Default: `'local'` where `localStorage` exists, else `'memory'`. */

@@ -18,7 +18,9 @@ export async function startEmulator(extraArgs = []) {
   if (!existsSync(BINARY)) {
     throw new Error(`emulator binary not found at ${BINARY}: run \`cargo build --release -p phone-auth-emulator\``);
   }
-  const child = spawn(BINARY, ['--host', '127.0.0.1', '--port', '0', '--www', join(ROOT, 'www'), '--pkg', join(ROOT, 'pkg'), ...extraArgs], {
+  // PHONE_AUTH_PKG: a copy of the built package to serve instead of ./pkg.
+  const pkg = process.env.PHONE_AUTH_PKG ?? join(ROOT, 'pkg');
+  const child = spawn(BINARY, ['--host', '127.0.0.1', '--port', '0', '--www', join(ROOT, 'www'), '--pkg', pkg, ...extraArgs], {
     cwd: ROOT, // it serves ./www at / and ./pkg at /pkg/
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -71,14 +71,18 @@ fn wasm_tests(url: &str) -> Result {
     Ok(())
 }
 
+/// The bundlers a web developer uses, each with no configuration.
+const VITE: &str = "vite@8.4.1";
+const WEBPACK: &str = "webpack@5.113.0";
+const WEBPACK_CLI: &str = "webpack-cli@6.0.0";
 /// The TypeScript compiler the declarations are checked with.
 const TYPESCRIPT: &str = "typescript@5.9.3";
 /// What `decodeToken` is compared with (the version `bench/` pins).
 const JOSE: &str = "jose@6.2.17";
 
 /// `npm pack` → a fresh project → Node ESM scripts (a sign-in, `phone-auth/full`,
-/// `decodeToken` against jose), `tsc --strict` over the declarations, and a Vite 7 build
-/// run in Chromium.
+/// `decodeToken` against jose), `tsc --strict` over the declarations, and Vite 8 and
+/// webpack 5 builds (no configuration) run in Chromium.
 fn package_tests(url: &str) -> Result {
     let pkg = super::pkg_dir();
     let work = std::env::temp_dir().join(format!("phone-auth-package-{}", std::process::id()));
@@ -104,7 +108,9 @@ fn package_tests(url: &str) -> Result {
                 "install",
                 "--no-audit",
                 "--no-fund",
-                "vite@7",
+                VITE,
+                WEBPACK,
+                WEBPACK_CLI,
                 TYPESCRIPT,
                 JOSE,
             ])
@@ -113,15 +119,21 @@ fn package_tests(url: &str) -> Result {
     for f in [
         "node-test.mjs",
         "node-full-test.mjs",
+        "security-test.mjs",
         "decode-token-jose.mjs",
         "types-test.ts",
         "check-dts.mjs",
     ] {
         copy(&here.join(f), &work.join(f))?;
     }
-    for f in ["index.html", "main.js", "vite.config.js"] {
+    // No bundler configuration: the package must work with each bundler's defaults.
+    for f in ["index.html", "main.js"] {
         copy(&here.join("page").join(f), &work.join(f))?;
     }
+    copy(
+        &root().join("tests/leaks/node-soak.mjs"),
+        &work.join("node-soak.mjs"),
+    )?;
     eprintln!("\n--- Node 20 ESM, no DOM globals ---");
     tools::run(
         Command::new("node")
@@ -136,11 +148,24 @@ fn package_tests(url: &str) -> Result {
             .arg("node-full-test.mjs")
             .arg(url),
     )?;
+    eprintln!("\n--- Node 20 ESM: the token only to trusted origins, never in clear text ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .arg("security-test.mjs")
+            .arg(url),
+    )?;
     eprintln!("\n--- decodeToken against jose on a corpus of headers and claims ---");
     tools::run(
         Command::new("node")
             .current_dir(&work)
             .arg("decode-token-jose.mjs"),
+    )?;
+    eprintln!("\n--- Node 20: no leaks (16k clients disposed/dropped, 3k sign-in/out, refresh and 401 cycles, error paths) ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .args(["--expose-gc", "node-soak.mjs"]),
     )?;
     eprintln!("\n--- TypeScript: the declarations as an app uses them ---");
     tools::run(Command::new("node").current_dir(&work).arg("check-dts.mjs"))?;
@@ -158,25 +183,58 @@ fn package_tests(url: &str) -> Result {
             .args(["--module", "nodenext", "--moduleResolution", "nodenext"])
             .arg("types-test.ts"),
     )?;
-    eprintln!("\n--- Vite 7 production build ---");
+    eprintln!("\n--- Vite 8 production build, no configuration ---");
     tools::run(
         command("node_modules/.bin/vite")
             .current_dir(&work)
             .arg("build"),
     )?;
-    eprintln!("\n--- the built page in headless Chromium ---");
-    page_in_chromium(&work, url)?;
+    eprintln!("\n--- the Vite page in headless Chromium ---");
+    page_in_chromium(&work, url, "dist", "Vite")?;
+    eprintln!("\n--- webpack 5 production build, no configuration ---");
+    tools::run(
+        command("node_modules/.bin/webpack")
+            .current_dir(&work)
+            .args(["--mode", "production", "--entry", "./main.js"])
+            .args(["--output-path", "dist-webpack"]),
+    )?;
+    webpack_emitted_wasm(&work.join("dist-webpack"))?;
+    copy(
+        &here.join("webpack/index.html"),
+        &work.join("dist-webpack/index.html"),
+    )?;
+    eprintln!("\n--- the webpack page in headless Chromium ---");
+    page_in_chromium(&work, url, "dist-webpack", "webpack")?;
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
 
-/// Serves `dist/` with `vite preview` and reads the page's DOM after it ran.
-fn page_in_chromium(work: &Path, api: &str) -> Result {
+/// webpack emitted the `.wasm` as an asset file of its own (not inlined as base64).
+fn webpack_emitted_wasm(dist: &Path) -> Result {
+    let files = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    let wasm = files
+        .flatten()
+        .filter(|f| f.path().extension().is_some_and(|x| x == "wasm"))
+        .filter_map(|f| f.metadata().ok())
+        .any(|m| m.len() > 100_000);
+    let main = std::fs::read_to_string(dist.join("main.js")).map_err(|e| e.to_string())?;
+    if !wasm || main.contains("data:application/wasm") {
+        return Err(format!(
+            "webpack did not emit the .wasm as an asset in {}",
+            dist.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Serves `<work>/<out_dir>` with `vite preview` and reads the page's DOM after it ran.
+fn page_in_chromium(work: &Path, api: &str, out_dir: &str, bundler: &str) -> Result {
     let port = free_port()?;
     // Vite itself, not through `npx` (whose kill would leave the server running).
     let mut preview = Kill(
         vite(work)
-            .args(["preview", "--strictPort", "--host", "127.0.0.1", "--port"])
+            .args(["preview", "--outDir", out_dir, "--strictPort"])
+            .args(["--host", "127.0.0.1", "--port"])
             .arg(port.to_string())
             .stdout(Stdio::null())
             .spawn()
@@ -216,7 +274,7 @@ fn page_in_chromium(work: &Path, api: &str) -> Result {
             Ok(())
         }
         Some(missing) => Err(format!(
-            "the Vite page did not show {missing:?}; its DOM:\n{last}"
+            "the {bundler} page did not show {missing:?}; its DOM:\n{last}"
         )),
     }
 }
