@@ -8,6 +8,8 @@
 
 #[path = "bench_adversarial.rs"]
 mod adversarial;
+#[path = "bench_client.rs"]
+mod client;
 #[path = "bench_emulator.rs"]
 mod emulator;
 #[path = "bench_hermes.rs"]
@@ -64,7 +66,7 @@ pub fn run(args: &[String]) -> Result {
     };
     let started = Instant::now();
     let bench = root().join("bench");
-    let needs_pkg = ["size", "throughput", "cold", "browser", "hermes"]
+    let needs_pkg = ["size", "throughput", "cold", "browser", "hermes", "client"]
         .iter()
         .any(|p| wanted(p));
     if needs_pkg {
@@ -103,6 +105,11 @@ pub fn run(args: &[String]) -> Result {
         let name = if quick { "quick" } else { "full" };
         let file = root().join(format!("target/bench/hermes-{name}.json"));
         crate::rn::write(&file, &rows.to_string())?;
+    }
+    // The client's long-use runs (issue 22): not in `--quick`, whose CI run already has
+    // their short versions in `cargo xtask test`.
+    if wanted("client") && !quick {
+        client::run(std::path::Path::new(&node))?;
     }
     let (report, peak_rss) = if wanted("load") {
         let bin = emulator::build()?;
