@@ -150,6 +150,8 @@ pub struct Inner {
     pub tab_cb: RefCell<Option<Closure<dyn FnMut()>>>,
     /// Set by `dispose()` (and when the `AuthClient` is freed or collected).
     pub disposed: Cell<bool>,
+    /// The promise of this client's lock request in flight (see [`Inner::guarded`]).
+    lock_round: RefCell<Option<JsValue>>,
 }
 
 impl Inner {
@@ -184,6 +186,7 @@ impl Inner {
             tabs: RefCell::new(JsValue::NULL),
             tab_cb: RefCell::new(None),
             disposed: Cell::new(false),
+            lock_round: RefCell::new(None),
         });
         let weak = Rc::downgrade(&inner);
         inner.core.on_event(move |event| {
@@ -362,22 +365,40 @@ impl Inner {
     /// due or `work` is [`Work::Refresh`]; after taking the lock, first takes over what
     /// another tab may have stored. Listeners run after the lock is released.
     pub async fn guarded(self: &Rc<Self>, work: Work) -> Result<JsValue, JsValue> {
-        let now = JsClock.now();
-        // Due a little early: the core reads the clock again when it runs, and a call
-        // that decided "not due" must never refresh outside the lock.
-        let due = matches!(
+        let forced = matches!(
             work,
             Work::Refresh | Work::Sync | Work::Restore | Work::SignOut
-        ) || (self
-            .core
-            .next_timeout()
-            .is_some_and(|at| at <= now.saturating_add(DUE_SLACK_MS))
-            && matches!(self.core.state(), StateKind::SignedIn));
-        if !due {
-            let r = perform(self, work).await;
-            self.persist().await?;
-            return r;
+        );
+        loop {
+            let now = JsClock.now();
+            // Due a little early: the core reads the clock again when it runs, and a
+            // call that decided "not due" must never refresh outside the lock.
+            let due = forced
+                || (self
+                    .core
+                    .next_timeout()
+                    .is_some_and(|at| at <= now.saturating_add(DUE_SLACK_MS))
+                    && matches!(self.core.state(), StateKind::SignedIn));
+            if !due {
+                let r = perform(self, work).await;
+                self.persist().await?;
+                return r;
+            }
+            // One lock request per client at a time: calls that find a timer due while
+            // this client's round is in flight wait for it (it refreshes or adopts) and
+            // look again, rather than each queueing for the Web Lock (a queue long
+            // enough for `lockTimeoutMs` would let a call go on without the lock).
+            let round = self.lock_round.borrow().clone();
+            if let (Some(round), false) = (round, forced) {
+                let _ = JsFuture::from(js_sys::Promise::from(round)).await;
+                continue;
+            }
+            return self.lock_and(work).await;
         }
+    }
+
+    /// Runs `work` under the cross-tab lock, as this client's lock round.
+    async fn lock_and(self: &Rc<Self>, work: Work) -> Result<JsValue, JsValue> {
         let slot: Slot = Rc::new(RefCell::new(None));
         // A `Weak`: should the host never call it (a lock request that fails), the
         // closure keeps no client alive.
@@ -389,12 +410,20 @@ impl Inner {
                 None => JsValue::UNDEFINED,
             }
         });
-        let lock = JsFuture::from(host::with_lock(
+        let round = host::with_lock(
             &self.channel(),
             self.settings.lock_timeout_ms,
             &Function::from(f),
-        ))
-        .await;
+        );
+        let round = JsValue::from(round);
+        *self.lock_round.borrow_mut() = Some(round.clone());
+        let lock = JsFuture::from(js_sys::Promise::from(round.clone())).await;
+        {
+            let mut current = self.lock_round.borrow_mut();
+            if current.as_ref() == Some(&round) {
+                *current = None;
+            }
+        }
         self.schedule_flush();
         lock?;
         let r = slot.borrow_mut().take();
@@ -479,12 +508,13 @@ impl Inner {
 }
 
 /// How long before a timer is due [`Inner::guarded`] already takes the lock (ms).
-const DUE_SLACK_MS: u64 = 2_000;
+const DUE_SLACK_MS: u64 = 500;
 
 /// Where the locked part of [`Inner::guarded`] leaves its result.
 pub type Slot = Rc<RefCell<Option<Result<JsValue, JsValue>>>>;
 
 /// What [`Inner::guarded`] runs.
+#[derive(Clone, Copy)]
 pub enum Work {
     /// `getSession()`: the session after a due refresh.
     GetSession,
