@@ -2,7 +2,8 @@
 // WebAssembly). The Rust client is the same as the web build's, compiled for the
 // WebAssembly MVP and turned into JavaScript by binaryen's wasm2js, so nothing is fetched
 // and no `WebAssembly` is needed. Where a real `WebAssembly` exists, `init(bytes)` with the
-// bytes of `phone-auth/rn/phone_auth_bg.wasm` runs that same module natively instead.
+// bytes of `phone-auth/rn/phone_auth_bg.wasm` (`phone-auth/rn/full_bg.wasm` for
+// `phone-auth/full`) runs that same module natively instead.
 import './polyfills.js'; // first: the glue below makes a TextDecoder when it is evaluated
 import * as bg from './phone_auth_bg.js';
 import * as runtime from '{{RUNTIME}}';
@@ -33,15 +34,17 @@ async function wasmSource(input) {
   if (hasWasm() && v instanceof WebAssembly.Module) return v;
   if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return v;
   if (v && typeof v.arrayBuffer === 'function') return v.arrayBuffer(); // a Response
-  throw new TypeError('init(): pass nothing, the bytes of phone_auth_bg.wasm, or a WebAssembly.Module');
+  throw new runtime.AuthError('invalid_config', 'init(): pass nothing, the bytes of phone_auth_bg.wasm, or a WebAssembly.Module');
 }
 
 /**
  * Makes the module ready. Idempotent: every call after the first returns the same promise.
  * With no argument (what an app usually writes) the JavaScript build of the module is
- * used. With the bytes of `phone-auth/rn/phone_auth_bg.wasm` (or a `WebAssembly.Module` of
- * them) and a runtime that has `WebAssembly`, the same module runs as WebAssembly; without
- * `WebAssembly` the argument is ignored and the JavaScript build is used.
+ * used. With the bytes of `phone-auth/rn/phone_auth_bg.wasm` (`full_bg.wasm` for
+ * `phone-auth/full`), or a `WebAssembly.Module` of them, and a runtime that has
+ * `WebAssembly`, the same module runs as WebAssembly; without `WebAssembly` the argument is
+ * ignored and the JavaScript build is used. Rejects only with an `AuthError`
+ * (`invalid_config` for an argument that is not that module).
  */
 export default function init(input) {
   if (!ready) {
@@ -55,7 +58,7 @@ export default function init(input) {
       () => undefined,
       (e) => {
         ready = undefined;
-        throw e;
+        throw runtime.toAuthError(e, 'invalid_config');
       },
     );
   }

@@ -3,6 +3,7 @@
 // checked against the recorded one (method, path, body) and answered with its response.
 import { run } from './scenario.js';
 import recording from './recording.json';
+import initFull, { AuthClient as FullClient, normalizePhone as fullNormalize } from 'phone-auth/full';
 
 const log = typeof print === 'function' ? print : console.log;
 
@@ -68,6 +69,10 @@ async function main() {
   const r = replay();
   const { t } = await run({ base: recording.base, fetch: r.fetch, cases: recording.cases, expected: recording.answers, log });
   t.ok(engine === 'Hermes', 'runs in Hermes');
+  // `phone-auth/full` resolves to its own React Native build.
+  await initFull();
+  t.eq(fullNormalize('0174 7707607', 'DE').e164, '+491747707607', 'phone-auth/full: normalizePhone');
+  t.ok(typeof FullClient.prototype.aritaLogin === 'function', 'phone-auth/full: the extra endpoints');
   t.eq(r.left(), 0, 'every recorded exchange was replayed');
   log(`hermes: ${t.passed} passed, ${t.failed} failed`);
   if (t.failed === 0) log('rn hermes test: ok');

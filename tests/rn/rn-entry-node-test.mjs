@@ -32,4 +32,16 @@ for (const claims of [{ sub: 'a', exp: 1700000000 }, { sub: 'Zoë ✓ 电话 �
   assert.deepEqual(rn.decodeToken(t), node.decodeToken(t));
 }
 assert.throws(() => rn.decodeToken('x'), (e) => e instanceof node.AuthError && e.code === 'invalid_token');
+// init() with something that is not the module rejects with an AuthError, and can be retried.
+const fresh = await import(join(pkgDir, 'rn/full.js'));
+if (mode === 'wasm') {
+  await assert.rejects(fresh.default(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9])), (e) => e instanceof node.AuthError && e.code === 'invalid_config');
+  await assert.rejects(fresh.default({}), (e) => e instanceof node.AuthError && e.code === 'invalid_config');
+  await fresh.default(readFileSync(join(pkgDir, 'rn/full_bg.wasm')));
+} else {
+  await fresh.default();
+}
+assert.equal(typeof fresh.AuthClient.prototype.aritaLogin, 'function', 'rn/full.js has the extra endpoints');
+assert.equal(typeof rn.AuthClient.prototype.aritaLogin, 'undefined', 'rn/index.js is the sign-in build');
+for (const c of cases.slice(0, 50)) assert.deepEqual(answer(fresh, c), answer(node, c));
 console.log(`rn entry in Node (${mode}): ${cases.length} phones and the tokens as the Node entry answers them`);

@@ -8,15 +8,16 @@
 //! bridge and not an interpreter, with the numbers.
 //!
 //! `pkg/rn/`:
-//! - `index.js`: one minified ES module, bundled by esbuild from `pkg-template/rn/index.js`,
-//!   the wasm-bindgen glue (`phone_auth_bg.js`, its snippets) and the wasm2js module; it
-//!   imports `./polyfills.js` first;
+//! - `index.js` (`phone-auth`) and `full.js` (`phone-auth/full`, the features `custom` and
+//!   `extras`): each one minified ES module, bundled by esbuild from
+//!   `pkg-template/rn/index.js`, the wasm-bindgen glue (`phone_auth_bg.js`, its snippets)
+//!   and the wasm2js module; each imports `./polyfills.js` first;
 //! - `polyfills.js`: `TextEncoder`/`TextDecoder`, `queueMicrotask` and `Symbol.dispose`,
 //!   each installed only where the runtime lacks it (the glue makes a `TextDecoder` when it
 //!   is evaluated, so this module must run before it: ES import order guarantees that);
-//! - `phone_auth_bg.wasm`: the MVP module itself, for `init(bytes)` where a real
-//!   `WebAssembly` exists (a newer Hermes, `react-native-webassembly`);
-//! - `index.d.ts`: the web build's declarations, re-exported (the same API).
+//! - `phone_auth_bg.wasm`, `full_bg.wasm`: the MVP modules themselves, for `init(bytes)`
+//!   where a real `WebAssembly` exists (a newer Hermes, `react-native-webassembly`);
+//! - `index.d.ts`, `full.d.ts`: the web builds' declarations, re-exported (the same API).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,18 +30,48 @@ pub(crate) mod tests;
 
 pub use tests::run as test;
 
-/// Where the MVP build and its JavaScript are made.
-fn work_dir() -> PathBuf {
-    root().join("target/rn")
-}
+/// The two React Native builds: `pkg/rn/<name>.js` and its `.wasm` from the crate built
+/// with `features` (`index` is `phone-auth`, `full` is `phone-auth/full`).
+const BUILDS: [(&str, &str, &str); 2] = [
+    ("index", "", "phone_auth_bg.wasm"),
+    ("full", "custom,extras", "full_bg.wasm"),
+];
 
 /// `pkg/rn` (call after the web builds: it bundles with the same esbuild).
 pub fn build(pkg: &Path) -> Result {
-    let out = work_dir();
-    if out.exists() {
-        std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let toolchain = tools::ensure_web_toolchain()?;
+    let rn = pkg.join("rn");
+    for (name, features, wasm_name) in BUILDS {
+        let out = root().join("target/rn").join(name);
+        build_one(&toolchain, features, &out)?;
+        bundle(&out, &rn.join(format!("{name}.js")))?;
+        copy(&out.join("phone_auth_bg.wasm"), &rn.join(wasm_name))?;
+        let dts = if name == "index" {
+            "../web/index.js"
+        } else {
+            "../full/index.js"
+        };
+        write(
+            &rn.join(format!("{name}.d.ts")),
+            &read(&root().join("pkg-template/rn/index.d.ts"))?
+                .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"))
+                .replace("../web/index.js", dts),
+        )?;
     }
-    let wasm = cargo_build_mvp(&tools::ensure_web_toolchain()?)?;
+    write(
+        &rn.join("polyfills.js"),
+        &read(&root().join("pkg-template/rn/polyfills.js"))?
+            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION")),
+    )
+}
+
+/// The MVP module with `features`, bound, optimised and turned into JavaScript in `out`
+/// (`phone_auth_bg.wasm`, `phone_auth_asm.js`, the patched glue `phone_auth_bg.js`).
+fn build_one(toolchain: &str, features: &str, out: &Path) -> Result {
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    let wasm = cargo_build_mvp(toolchain, features)?;
     tools::run(
         command("wasm-bindgen")
             .arg(&wasm)
@@ -51,7 +82,7 @@ pub fn build(pkg: &Path) -> Result {
                 "phone_auth",
                 "--out-dir",
             ])
-            .arg(&out),
+            .arg(out),
     )?;
     let bg_wasm = out.join("phone_auth_bg.wasm");
     tools::run(
@@ -75,18 +106,21 @@ pub fn build(pkg: &Path) -> Result {
     )?;
     write(&asm, &deferred_instance(&read(&asm)?)?)?;
     let glue = out.join("phone_auth_bg.js");
-    write(&glue, &patch_memory_views(&read(&glue)?)?)?;
+    write(&glue, &patch_memory_views(&read(&glue)?)?)
+}
 
-    let rn = pkg.join("rn");
-    let template = root().join("pkg-template/rn");
-    let runtime = crate::pkg::find_runtime(&out)?;
-    let fill = |name: &str| -> Result<String> {
-        Ok(read(&template.join(name))?
-            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"))
-            .replace("{{RUNTIME}}", &runtime))
-    };
+/// `pkg-template/rn/index.js` beside the build in `out`, bundled with it into one
+/// minified module at `dest` (which imports `./polyfills.js` first).
+fn bundle(out: &Path, dest: &Path) -> Result {
+    let runtime = crate::pkg::find_runtime(out)?;
     let entry = out.join("index.js");
-    write(&entry, &fill("index.js")?)?;
+    let template = read(&root().join("pkg-template/rn/index.js"))?;
+    write(
+        &entry,
+        &template
+            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"))
+            .replace("{{RUNTIME}}", &runtime),
+    )?;
     tools::run(
         Command::new(crate::pkg::ensure_esbuild()?)
             .arg(&entry)
@@ -99,26 +133,27 @@ pub fn build(pkg: &Path) -> Result {
                 // Stays a separate module, imported first.
                 "--external:./polyfills.js",
             ])
-            .arg(format!("--outfile={}", rn.join("index.js").display())),
+            .arg(format!("--outfile={}", dest.display())),
     )?;
-    let bundled = read(&rn.join("index.js"))?;
+    let bundled = read(dest)?;
+    let name = dest.display();
     if bundled.contains("import.meta") {
-        return Err("pkg/rn/index.js contains `import.meta` (Metro cannot load it)".into());
+        return Err(format!(
+            "{name} contains `import.meta` (Metro cannot load it)"
+        ));
     }
     // ES imports run before the importing module's body, so this one import is enough
     // to have the polyfills installed before the glue's first `new TextDecoder`.
     if bundled.matches("import\"./polyfills.js\"").count() != 1 {
-        return Err("pkg/rn/index.js must import ./polyfills.js (once)".into());
+        return Err(format!("{name} must import ./polyfills.js (once)"));
     }
-    write(&rn.join("polyfills.js"), &fill("polyfills.js")?)?;
-    write(&rn.join("index.d.ts"), &fill("index.d.ts")?)?;
-    copy(&bg_wasm, &rn.join("phone_auth_bg.wasm"))
+    Ok(())
 }
 
-/// `cargo build` of the sign-in build for the WebAssembly MVP, with the web build's size
-/// flags (see `pkg.rs`) and its pinned nightly `toolchain`, in its own target directory.
-/// Returns the `.wasm`.
-fn cargo_build_mvp(toolchain: &str) -> Result<PathBuf> {
+/// `cargo build` of the crate with `features` for the WebAssembly MVP, with the web build's
+/// size flags (see `pkg.rs`) and its pinned nightly `toolchain`, in its own target
+/// directory. Returns the `.wasm`.
+fn cargo_build_mvp(toolchain: &str, features: &str) -> Result<PathBuf> {
     let target = root().join("target/rn-nightly");
     tools::run(
         command("cargo")
@@ -131,6 +166,11 @@ fn cargo_build_mvp(toolchain: &str) -> Result<PathBuf> {
                  -Ctarget-cpu=mvp",
             )
             .args(["build", "--lib", "--release", "--no-default-features"])
+            .args(if features.is_empty() {
+                vec![]
+            } else {
+                vec!["--features", features]
+            })
             .args(["--target", "wasm32-unknown-unknown"])
             .args(["-Z", "build-std=std,panic_abort"])
             .args(["-Z", "build-std-features=optimize_for_size"]),
