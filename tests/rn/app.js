@@ -69,6 +69,10 @@ async function main() {
   const r = replay();
   const { t } = await run({ base: recording.base, fetch: r.fetch, cases: recording.cases, expected: recording.answers, log });
   t.ok(engine === 'Hermes', 'runs in Hermes');
+  // What the polyfills module installed (this Hermes has none of them natively).
+  t.ok(typeof TextEncoder === 'function' && typeof TextDecoder === 'function', 'TextEncoder/TextDecoder installed');
+  t.ok(typeof queueMicrotask === 'function' && typeof Symbol.dispose === 'symbol', 'queueMicrotask and Symbol.dispose installed');
+  t.ok(typeof FullClient.prototype[Symbol.dispose] === 'function', 'AuthClient has [Symbol.dispose] (for `using`)');
   // `phone-auth/full` resolves to its own React Native build.
   await initFull();
   t.eq(fullNormalize('0174 7707607', 'DE').e164, '+491747707607', 'phone-auth/full: normalizePhone');

@@ -134,6 +134,14 @@ export async function run(ctx) {
   } finally {
     globalThis.fetch = saved;
   }
+  // A backend that never answers times out (with or without AbortController: Hermes has
+  // none), and a fetch that throws is a network error; both are AuthErrors.
+  const hang = new AuthClient({ provider: 'sso', baseUrl: 'https://fake.test', storage: asyncStorage(), fetch: () => new Promise(() => {}), timeoutMs: 300 });
+  await t.code(() => hang.requestCode(NUMBERS.sso), 'timeout', 'a backend that never answers');
+  const down = new AuthClient({ provider: 'sso', baseUrl: 'https://fake.test', storage: asyncStorage(), fetch: async () => { throw new TypeError('Network request failed'); } });
+  await t.code(() => down.requestCode(NUMBERS.sso), 'network', 'a fetch that throws');
+  hang.free();
+  down.free();
   const p = normalizePhone('0174 7707607', 'DE');
   t.eq([p.e164, p.gizo, p.countryCallingCode], ['+491747707607', '+49_1747707607', '49'], 'normalizePhone');
 
