@@ -370,15 +370,9 @@ impl Inner {
             Work::Refresh | Work::Sync | Work::Restore | Work::SignOut
         );
         loop {
-            let now = JsClock.now();
             // Due a little early: the core reads the clock again when it runs, and a
             // call that decided "not due" must never refresh outside the lock.
-            let due = forced
-                || (self
-                    .core
-                    .next_timeout()
-                    .is_some_and(|at| at <= now.saturating_add(DUE_SLACK_MS))
-                    && matches!(self.core.state(), StateKind::SignedIn));
+            let due = forced || self.timer_due();
             if !due {
                 let r = perform(self, work).await;
                 self.persist().await?;
@@ -395,6 +389,15 @@ impl Inner {
             }
             return self.lock_and(work).await;
         }
+    }
+
+    /// Whether a timer (refresh, expiry) of the signed-in session is due, or nearly.
+    fn timer_due(&self) -> bool {
+        let now = JsClock.now();
+        self.core
+            .next_timeout()
+            .is_some_and(|at| at <= now.saturating_add(DUE_SLACK_MS))
+            && matches!(self.core.state(), StateKind::SignedIn)
     }
 
     /// Runs `work` under the cross-tab lock, as this client's lock round.
@@ -439,6 +442,14 @@ impl Inner {
     pub async fn locked(self: &Rc<Self>, work: Work, out: Slot) {
         self.locked.set(self.locked.get() + 1);
         if !matches!(work, Work::Restore) {
+            self.sync_from_store().await;
+        }
+        // Still due after the re-read, in a page with sibling tabs: the lock is granted
+        // in order, but another tab's `localStorage` write reaches this tab's copy
+        // asynchronously (Chromium keeps one per renderer process), and can arrive just
+        // after the lock. Let it land and read again before refreshing the same token.
+        if self.timer_due() && !self.tabs.borrow().is_null() {
+            JsClock.sleep(SETTLE_MS).await;
             self.sync_from_store().await;
         }
         let r = perform(self, work).await;
@@ -509,6 +520,9 @@ impl Inner {
 
 /// How long before a timer is due [`Inner::guarded`] already takes the lock (ms).
 const DUE_SLACK_MS: u64 = 500;
+
+/// How long [`Inner::locked`] lets another tab's storage write land before refreshing.
+const SETTLE_MS: u64 = 50;
 
 /// Where the locked part of [`Inner::guarded`] leaves its result.
 pub type Slot = Rc<RefCell<Option<Result<JsValue, JsValue>>>>;
