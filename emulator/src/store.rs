@@ -464,6 +464,29 @@ mod tests {
         assert_eq!(s.sweeps.purged, 20_000);
     }
 
+    /// `cargo test --release -p phone-auth-emulator --lib sweep_cost -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn sweep_cost() {
+        let mut s = State::default();
+        let n = 1_000_000u64;
+        for i in 0..n {
+            s.tokens.insert(u128::from(i) << 64 | 7, 100 + i % 2);
+            if i % 2 == 0 {
+                let code = AuthCode {
+                    e164: format!("+49151{i:08}"),
+                    expires_at: 100_000 + i % 2,
+                };
+                s.auth_codes.insert(u128::from(i), code);
+            }
+        }
+        for (label, now) in [("nothing expired", 50_000), ("half expired", 100_500)] {
+            let t = std::time::Instant::now();
+            let purged = s.sweep(now, 0, 0);
+            println!("{label}: {purged} purged in {:?}", t.elapsed());
+        }
+    }
+
     #[test]
     fn handles_are_keys_and_anything_else_matches_nothing() {
         let id = crate::codes::random_id();
