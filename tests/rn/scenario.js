@@ -149,7 +149,7 @@ export async function run(ctx) {
   const mine = answers(ctx.cases);
   for (let i = 0; i < TOKENS.length; i++) {
     t.eq(mine.tokens[i].claims, TOKENS[i][1], `decodeToken claims ${i}`);
-    t.eq(mine.tokens[i].header.alg, TOKENS[i][0].alg, `decodeToken header.alg ${i}`);
+    t.eq(mine.tokens[i].header, TOKENS[i][0], `decodeToken header ${i}, member for member`);
   }
   // A token of ~400 KB makes the module's memory grow (in wasm2js: a new ArrayBuffer, the
   // old one left attached); the glue must read the new one, then and afterwards.
