@@ -102,11 +102,16 @@ impl RunReport {
     /// (a lifetime plus two sweep intervals after the load began), or the first tenth
     /// when the run is shorter than that.
     fn settled(&self) -> Option<&Sample> {
-        let t = self.ttl as f64 + 4.0;
-        if t >= self.load.elapsed.as_secs_f64() * 0.5 {
+        if !self.is_settled() {
             return self.at(0.1);
         }
+        let t = self.ttl as f64 + 4.0;
         self.samples.iter().find(|s| s.at >= t)
+    }
+
+    /// Whether the run is long enough for [`RunReport::settled`] to be the steady state.
+    fn is_settled(&self) -> bool {
+        (self.ttl as f64 + 4.0) < self.load.elapsed.as_secs_f64() * 0.5
     }
 
     /// Bytes of RSS per user added between the settled sample and the end.
@@ -114,6 +119,25 @@ impl RunReport {
         let (a, b) = (self.settled()?, self.at(1.0)?);
         let users = b.users?.checked_sub(a.users?)?;
         (users > 0).then(|| (b.rss_kib as f64 - a.rss_kib as f64) * 1024.0 / users as f64)
+    }
+
+    /// The least-squares slope of RSS over users, in bytes per user, over the samples
+    /// from the settled one on (less sensitive than two points to where the users table
+    /// happens to double).
+    fn bytes_per_user_fit(&self) -> Option<f64> {
+        let from = self.settled()?.at;
+        let points: Vec<(f64, f64)> = self
+            .samples
+            .iter()
+            .filter(|s| s.at >= from)
+            .filter_map(|s| Some((s.users? as f64, s.rss_kib as f64 * 1024.0)))
+            .collect();
+        let n = points.len() as f64;
+        let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
+        let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+        let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+        let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+        (points.len() >= 2 && sxx > 0.0).then(|| sxy / sxx)
     }
 
     fn json(&self) -> Value {
@@ -130,7 +154,7 @@ impl RunReport {
             "rateFirstTenth": self.tenth_rate(0), "rateLastTenth": self.tenth_rate(9),
             "start": pick(0.0), "firstTenth": pick(0.1), "middle": pick(0.5), "end": pick(1.0),
             "settled": self.settled().map(|s| json!({"at": s.at, "rssKiB": s.rss_kib, "users": s.users, "tokens": s.tokens})),
-            "peakRssKiB": self.peak_kib, "bytesPerUser": self.bytes_per_user(),
+            "peakRssKiB": self.peak_kib, "bytesPerUser": self.bytes_per_user(), "bytesPerUserFit": self.bytes_per_user_fit(),
             "stats": self.stats,
             "samples": self.samples.iter().map(|s| json!([s.at, s.rss_kib, s.users, s.tokens])).collect::<Vec<_>>(),
         })
@@ -200,7 +224,12 @@ impl SoakReport {
             ));
             if let (Some(a), Some(b)) = (r.settled(), r.at(1.0)) {
                 text.push_str(&format!(
-                    "    settled at {:.0} s: RSS {} → {} at the end, users {} → {}, live tokens {} → {}\n",
+                    "    {} {:.0} s: RSS {} → {} at the end, users {} → {}, live tokens {} → {}\n",
+                    if r.is_settled() {
+                        "settled at"
+                    } else {
+                        "too short to settle; from"
+                    },
                     a.at,
                     mib(Some(a)),
                     mib(Some(b)),
@@ -211,9 +240,9 @@ impl SoakReport {
                 ));
             }
             if r.name == "users" {
-                if let Some(b) = r.bytes_per_user() {
+                if let (Some(b), Some(fit)) = (r.bytes_per_user(), r.bytes_per_user_fit()) {
                     text.push_str(&format!(
-                        "    RSS per stored user (settled → end): {b:.0} bytes\n"
+                        "    RSS per stored user: {b:.0} bytes (two points), {fit:.0} bytes (least squares)\n"
                     ));
                 }
             }
