@@ -6,6 +6,7 @@
 //!    by its lockfile and installed here when missing);
 //! 2. the UTF-8 polyfills against Node's `TextEncoder`/`TextDecoder`; the RN entry in Node,
 //!    by `init()` (wasm2js) and by `init(bytes)` (WebAssembly), against the Node entry;
+//!    `tsc --strict` over an app's use of the declarations with the `react-native` condition;
 //! 3. `tests/rn/scenario.js` in Node (the Node entry) against the real emulator, recording
 //!    every exchange and every answer (`record.mjs`);
 //! 4. Metro bundles `app.js` (the same scenario with a replaying `fetch`) for Android with
@@ -50,6 +51,7 @@ pub fn run() -> Result {
         "metro.config.cjs",
         "polyfills-test.mjs",
         "rn-entry-node-test.mjs",
+        "types-test-rn.ts",
     ] {
         copy(&here().join(f), &work.join(f))?;
     }
@@ -74,6 +76,23 @@ pub fn run() -> Result {
             mode,
         ]))?;
     }
+
+    eprintln!("\n--- TypeScript: the declarations under the react-native condition ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .arg(tools.join("typescript/bin/tsc"))
+            .args([
+                "--noEmit",
+                "--strict",
+                "--target",
+                "es2022",
+                "--lib",
+                "es2022,dom",
+            ])
+            .args(["--module", "esnext", "--moduleResolution", "bundler"])
+            .args(["--customConditions", "react-native", "types-test-rn.ts"]),
+    )?;
 
     eprintln!("\n--- Node: the scenario against the emulator, recorded ---");
     {
