@@ -2,7 +2,7 @@
 // emulator's origin, wasm memory read from the page's instance. Sign-in/out cycles
 // against the real emulator on one client, then clients created and disposed (with
 // listeners, auto-refresh and `localStorage`, so each opens its tab channel): after a
-// warm-up, the wasm memory stays within 1 MB.
+// warm-up, the wasm memory stays within 1 MB and the JS heap within 2 MB.
 import { test, expect } from '../fixtures.js';
 import { openPage } from '../stress.js';
 
@@ -10,7 +10,14 @@ const PHONE = '+491705550103';
 const CODE = '482135';
 const MB = 1024 * 1024;
 
-test.use({ emulatorArgs: ['--test-number', `${PHONE}=${CODE}`, '--max-codes-per-number', '0', '--resend-cooldown', '0'] });
+test.use({
+  emulatorArgs: ['--test-number', `${PHONE}=${CODE}`, '--max-codes-per-number', '0', '--resend-cooldown', '0'],
+  // The page's `gc()` and exact `performance.memory` numbers, to measure the JS heap too.
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  },
+});
 
 test('sign-in/out cycles and disposed clients keep the wasm memory flat', async ({ context, emulator }) => {
   test.setTimeout(150_000);
@@ -49,16 +56,26 @@ test('sign-in/out cycles and disposed clients keep the wasm memory flat', async 
         }
         await new Promise((res) => setTimeout(res, 500));
       };
+      const heap = async () => {
+        for (let i = 0; i < 3; i++) {
+          window.gc();
+          await new Promise((res) => setTimeout(res, 20));
+        }
+        return performance.memory.usedJSHeapSize;
+      };
       await churn(2000);
       const c0 = window.wasmMemory();
+      const h0 = await heap();
       await churn(8000);
       const c1 = window.wasmMemory();
-      return { cycles, ms, cycleGrowth: m1 - m0, events, churnGrowth: c1 - c0 };
+      const h1 = await heap();
+      return { cycles, ms, cycleGrowth: m1 - m0, events, churnGrowth: c1 - c0, heapGrowth: h1 - h0 };
     },
     { api: emulator.url, phone: PHONE, code: CODE, cycles },
   );
-  console.log(`chromium: ${r.cycles} sign-in/out cycles in ${r.ms.toFixed(0)} ms, wasm +${r.cycleGrowth} B; 8000 clients disposed, wasm +${r.churnGrowth} B`);
+  console.log(`chromium: ${r.cycles} sign-in/out cycles in ${r.ms.toFixed(0)} ms, wasm +${r.cycleGrowth} B; 8000 clients disposed, wasm +${r.churnGrowth} B, JS heap ${r.heapGrowth} B`);
   expect(r.events).toBeGreaterThan(r.cycles * 2);
   expect(r.cycleGrowth).toBeLessThan(1 * MB);
   expect(r.churnGrowth).toBeLessThan(1 * MB);
+  expect(r.heapGrowth).toBeLessThan(2 * MB);
 });
