@@ -28,12 +28,13 @@ use crate::Result;
 /// bytes cannot come back unnoticed; raise one only for a change worth its bytes, and
 /// say so in the commit. `cargo xtask pkg`, `size` and `pkg --test` fail over budget.
 ///
-/// Measured 2026-12-07 on a fresh clone of 75b1421 (nightly 2026-05-19): `phone-auth`
-/// 113,714 B, `phone-auth/full` 135,739 B. Issue 19's target for `phone-auth` is
-/// [`WEB_TARGET`] (92,000 B): not met yet, 21,714 B to go.
+/// Measured 2026-12-07 on a fresh clone of 9eeb27a (nightly 2026-05-19): `phone-auth`
+/// 117,603 B, `phone-auth/full` 139,831 B. Issue 19's target for `phone-auth` is
+/// [`WEB_TARGET`] (92,000 B): not met yet, 25,603 B to go. Raised once from 114,700 /
+/// 136,750 B for issue 22's lifetime work (161d817, fd33f2b, 4500e53: +3,889 / +4,092 B).
 pub const BUDGETS: [(&str, &str, u64); 2] = [
-    ("web", "phone-auth", 114_700),
-    ("full", "phone-auth/full", 136_750),
+    ("web", "phone-auth", 118_600),
+    ("full", "phone-auth/full", 140_850),
 ];
 
 /// Issue 19's target for `phone-auth` (gzip -9, wasm + JS), in bytes.
