@@ -28,9 +28,17 @@ async fn a_dropped_client_leaves_no_strong_reference() {
     let _off = c.on_auth_state_change(recorder());
     let probe = c.probe();
     sleep(10.0).await;
-    assert_eq!(probe.strong_count(), 1, "only the AuthClient holds its state");
+    assert_eq!(
+        probe.strong_count(),
+        1,
+        "only the AuthClient holds its state"
+    );
     drop(c);
-    assert_eq!(probe.strong_count(), 0, "dropping it frees the state at once");
+    assert_eq!(
+        probe.strong_count(),
+        0,
+        "dropping it frees the state at once"
+    );
 
     // Signed in (a timer armed for the refresh), refreshed once, never disposed.
     let c = AuthClient::new(busy_options()).expect("options");
@@ -40,7 +48,11 @@ async fn a_dropped_client_leaves_no_strong_reference() {
     ok(c.refresh(), "refresh").await;
     let _off = c.on_auth_state_change(recorder());
     sleep(10.0).await;
-    assert_eq!(probe.strong_count(), 1, "no timer or listener holds the state");
+    assert_eq!(
+        probe.strong_count(),
+        1,
+        "no timer or listener holds the state"
+    );
     drop(c);
     assert_eq!(probe.strong_count(), 0);
 
@@ -53,7 +65,11 @@ async fn a_dropped_client_leaves_no_strong_reference() {
     let _ = wait(pending).await;
     let _ = wait(token).await;
     sleep(10.0).await;
-    assert_eq!(probe.strong_count(), 0, "in-flight calls released the state");
+    assert_eq!(
+        probe.strong_count(),
+        0,
+        "in-flight calls released the state"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -77,7 +93,8 @@ async fn a_disposed_client_answers_invalid_state() {
     let e = c.start_auto_refresh().expect_err("no auto-refresh either");
     assert_eq!(code_of(&e), "invalid_state");
     c.stop_auto_refresh(); // stopping what is stopped does nothing
-    off.call0(&JsValue::NULL).expect("unsubscribing after dispose");
+    off.call0(&JsValue::NULL)
+        .expect("unsubscribing after dispose");
     off.call0(&JsValue::NULL).expect("and twice");
     // The call in flight at dispose() still settles; then nothing holds the state, not
     // even the disposed object (which JavaScript may keep, or free later).
