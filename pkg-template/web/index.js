@@ -1,8 +1,12 @@
 // phone-auth {{VERSION}}: the browser (and React Native, Deno, bundler) entry.
-import wbgInit, { initSync as wbgInitSync } from './phone_auth.js';
+import wbgInit, { initSync as wbgInitSync, AuthClient } from './phone_auth.js';
+import { guardFreed } from '{{RUNTIME}}';
 
 export { AuthClient, normalizePhone, decodeToken } from './phone_auth.js';
 export { AuthError } from '{{RUNTIME}}';
+
+// A call on a freed client is the AuthError `invalid_state`, as on a disposed one.
+guardFreed(AuthClient);
 
 let ready;
 

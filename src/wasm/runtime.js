@@ -342,6 +342,32 @@ export function callListener(f, event, session) {
   }
 }
 
+/**
+ * After `free()` (or `using`), wasm-bindgen's methods throw "null pointer passed to
+ * rust": make every call on a freed client what a disposed one gives instead, the
+ * `AuthError` `invalid_state` (async methods reject; `free()` again and
+ * `stopAutoRefresh()` do nothing). Called once by the package entry on `AuthClient`.
+ */
+export function guardFreed(cls) {
+  const proto = cls.prototype;
+  const sync = new Set(['onAuthStateChange', 'startAutoRefresh', 'dispose']);
+  const quiet = new Set(['free', 'stopAutoRefresh']);
+  const freed = () => new AuthError('invalid_state', 'This AuthClient was freed.');
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (name === 'constructor' || name.startsWith('__') || !d || typeof d.value !== 'function') continue;
+    const f = d.value;
+    proto[name] = function (...args) {
+      if (this.__wbg_ptr) return f.apply(this, args);
+      if (quiet.has(name)) return undefined;
+      if (sync.has(name)) throw freed();
+      return Promise.reject(freed());
+    };
+  }
+  const dispose = typeof Symbol === 'function' && Symbol.dispose;
+  if (dispose && proto[dispose]) proto[dispose] = proto.free;
+}
+
 /** Whether this runs where there is a DOM `document` (a browser page). */
 export function hasDocument() {
   return typeof g().document === 'object' && g().document !== null;

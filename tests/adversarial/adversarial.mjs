@@ -118,8 +118,8 @@ for (let i = 0; i < ctorBudget; i++) {
 
 // Phase 3: every method of those clients, with hostile arguments, some concurrently on
 // one client (which must never trip "recursive use of an object").
-// `free`/`dispose`/`__destroy_into_raw` release the Rust object (wasm-bindgen's contract:
-// using an object after that throws "null pointer passed to rust"); they are not fuzzed.
+// `free`/`dispose`/`__destroy_into_raw` release the Rust object (afterwards every call is
+// the AuthError `invalid_state`: tests/leaks/node-soak.mjs); they are not fuzzed.
 const lifecycle = new Set(['constructor', 'free', 'dispose', '__destroy_into_raw']);
 const methods = Object.getOwnPropertyNames(AuthClient.prototype)
   .filter((m) => !lifecycle.has(m) && !m.startsWith('__') && typeof Object.getOwnPropertyDescriptor(AuthClient.prototype, m)?.value === 'function');

@@ -356,6 +356,15 @@ async function testLifecycle() {
   off(); // unsubscribing after dispose: a no-op
   auth.free();
   off();
+  // Freed (free(), `using`): the same answers, not wasm-bindgen's "null pointer passed to rust".
+  await assert.rejects(auth.getToken(), isState);
+  assert.throws(() => auth.dispose(), isState);
+  auth.free(); // a second free(): a no-op
+  auth.stopAutoRefresh();
+  const never = new AuthClient({ ...base, fetch: fakeSso({ mode: 'ok' }), storage: 'memory' });
+  never.free(); // freed without dispose()
+  await assert.rejects(never.verify('482135'), isState);
+  assert.throws(() => never.onAuthStateChange(() => {}), isState);
 }
 
 if (!only || only === 'lifecycle') await testLifecycle();
