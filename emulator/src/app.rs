@@ -158,7 +158,7 @@ impl App {
             .users
             .values()
             .find(|u| u.provider == provider && u.id == id)
-            .cloned()
+            .map(|u| User::clone(u))
     }
 
     /// Registers the number with `provider` (idempotent); returns the user and whether
@@ -183,7 +183,7 @@ impl App {
             };
             state
                 .users
-                .insert((provider, e164.to_owned()), user.clone());
+                .insert((provider, e164.to_owned()), Box::new(user.clone()));
             user
         };
         self.persist("user", |db| db.save_user(&user));
@@ -201,7 +201,7 @@ impl App {
             let mut state = self.state();
             let user = state.users.get_mut(&(provider, e164.to_owned()))?;
             change(user);
-            user.clone()
+            User::clone(user)
         };
         self.persist("user", |db| db.save_user(&user));
         Some(user)

@@ -122,7 +122,7 @@ async fn username_info(State(app): State<Arc<App>>, body: Bytes) -> Response {
             .users
             .values()
             .find(|u| u.provider == Provider::Arita && u.username == username)
-            .cloned()
+            .map(|u| User::clone(u))
             .ok_or_else(|| fail(NO_SUCH_USER))?;
         let tail: String = user
             .e164

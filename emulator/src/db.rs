@@ -101,7 +101,9 @@ impl Db {
             };
             user.provider = provider;
             state.last_user_id = state.last_user_id.max(user.id);
-            state.users.insert((provider, user.e164.clone()), user);
+            state
+                .users
+                .insert((provider, user.e164.clone()), Box::new(user));
         }
         // Memory keeps a live token's `jti` and expiry; provider, kind and subject stay in
         // the row (and in the signed claims). Revoked rows come from data files written
