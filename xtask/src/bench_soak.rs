@@ -154,7 +154,8 @@ impl RunReport {
             "rateFirstTenth": self.tenth_rate(0), "rateLastTenth": self.tenth_rate(9),
             "start": pick(0.0), "firstTenth": pick(0.1), "middle": pick(0.5), "end": pick(1.0),
             "settled": self.settled().map(|s| json!({"at": s.at, "rssKiB": s.rss_kib, "users": s.users, "tokens": s.tokens})),
-            "peakRssKiB": self.peak_kib, "bytesPerUser": self.bytes_per_user(), "bytesPerUserFit": self.bytes_per_user_fit(),
+            "peakRssKiB": self.peak_kib, "settledRun": self.is_settled(),
+            "bytesPerUser": self.bytes_per_user(), "bytesPerUserFit": self.bytes_per_user_fit(),
             "stats": self.stats,
             "samples": self.samples.iter().map(|s| json!([s.at, s.rss_kib, s.users, s.tokens])).collect::<Vec<_>>(),
         })
@@ -239,7 +240,9 @@ impl SoakReport {
                     count(Some(b), |s| s.tokens),
                 ));
             }
-            if r.name == "users" {
+            if r.name == "users" && !r.is_settled() {
+                text.push_str("    RSS per stored user: — (the run is too short for the live tokens to settle)\n");
+            } else if r.name == "users" {
                 if let (Some(b), Some(fit)) = (r.bytes_per_user(), r.bytes_per_user_fit()) {
                     text.push_str(&format!(
                         "    RSS per stored user: {b:.0} bytes (two points), {fit:.0} bytes (least squares)\n"
