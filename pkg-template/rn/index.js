@@ -12,6 +12,10 @@ import { instantiate } from './phone_auth_asm.js';
 export { AuthClient, normalizePhone, decodeToken } from './phone_auth_bg.js';
 export { AuthError } from '{{RUNTIME}}';
 
+// A call on a freed client is the AuthError `invalid_state`, as in the web and Node entries
+// (where the runtime has the guard).
+if (typeof runtime.guardFreed === 'function') runtime.guardFreed(bg.AuthClient);
+
 let ready;
 
 function start(exports) {
