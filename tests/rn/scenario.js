@@ -245,6 +245,8 @@ async function signIn(t, ctx, provider) {
   t.eq(events.filter((e) => e !== 'TOKEN_REFRESHED'), ['INITIAL_SESSION', 'CODE_SENT', 'SIGNED_IN', 'SIGNED_OUT'], `${provider}: events`);
   t.ok(events.includes('TOKEN_REFRESHED'), `${provider}: TOKEN_REFRESHED`);
   auth.free();
+  auth.free(); // a second free does nothing
+  await t.code(() => auth.getToken(), 'invalid_state', `${provider}: getToken after free()`);
 }
 
 /**
