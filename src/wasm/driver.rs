@@ -391,6 +391,18 @@ impl Inner {
         }
     }
 
+    /// A hash of the session's token (FNV-1a, hex): names the marker lock of a refresh
+    /// without putting any part of the token in it.
+    fn token_hash(&self) -> Option<String> {
+        let snap = self.core.snapshot()?;
+        let session = Snapshot::parse(&snap).ok()?.signed_in?;
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in session.token.secret().expose().bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        Some(format!("{h:016x}"))
+    }
+
     /// Whether a timer (refresh, expiry) of the signed-in session is due, or nearly.
     fn timer_due(&self) -> bool {
         let now = JsClock.now();
@@ -447,12 +459,31 @@ impl Inner {
         // Still due after the re-read, in a page with sibling tabs: the lock is granted
         // in order, but another tab's `localStorage` write reaches this tab's copy
         // asynchronously (Chromium keeps one per renderer process), and can arrive just
-        // after the lock. Let it land and read again before refreshing the same token.
+        // after the lock. A tab that refreshed a token leaves a marker lock named for
+        // it, requested before it released this lock (one ordered channel to the lock
+        // manager): when our token has one, wait for the write to land (up to 1 s),
+        // re-reading, instead of refreshing it again.
+        let before = self.token_hash();
         if self.timer_due() && !self.tabs.borrow().is_null() {
-            JsClock.sleep(SETTLE_MS).await;
-            self.sync_from_store().await;
+            let refreshed = match &before {
+                Some(h) => JsFuture::from(host::was_refreshed(&self.channel(), h))
+                    .await
+                    .is_ok_and(|v| v.is_truthy()),
+                None => false,
+            };
+            let mut waited = 0;
+            while refreshed && self.timer_due() && waited < SETTLE_MAX_MS {
+                JsClock.sleep(SETTLE_STEP_MS).await;
+                waited += SETTLE_STEP_MS;
+                self.sync_from_store().await;
+            }
         }
         let r = perform(self, work).await;
+        if let Some(h) = before.filter(|h| self.token_hash().as_ref() != Some(h)) {
+            if !self.tabs.borrow().is_null() {
+                host::mark_refreshed(&self.channel(), &h, MARK_MS);
+            }
+        }
         let p = self.persist().await;
         self.locked.set(self.locked.get().saturating_sub(1));
         *out.borrow_mut() = Some(p.and(r));
@@ -521,8 +552,13 @@ impl Inner {
 /// How long before a timer is due [`Inner::guarded`] already takes the lock (ms).
 const DUE_SLACK_MS: u64 = 500;
 
-/// How long [`Inner::locked`] lets another tab's storage write land before refreshing.
-const SETTLE_MS: u64 = 50;
+/// How often and how long [`Inner::locked`] re-reads storage for another tab's write of
+/// a token it marked as refreshed (ms).
+const SETTLE_STEP_MS: u64 = 20;
+const SETTLE_MAX_MS: u64 = 1_000;
+
+/// How long the marker of a refreshed token stays (ms).
+const MARK_MS: f64 = 10_000.0;
 
 /// Where the locked part of [`Inner::guarded`] leaves its result.
 pub type Slot = Rc<RefCell<Option<Result<JsValue, JsValue>>>>;

@@ -280,6 +280,39 @@ export function closeTabs(tabs) {
   tabs.stop = null;
 }
 
+function lockManager() {
+  try {
+    const l = g().navigator && g().navigator.locks;
+    return l && typeof l.request === 'function' && typeof l.query === 'function' ? l : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+/**
+ * Marks the token hashed `hash` as refreshed: holds the Web Lock
+ * `<name>:refreshed:<hash>` for `ms`. Requested while the refresh lock is still held, so
+ * the lock manager has it before any other tab gets that lock.
+ */
+export function markRefreshed(name, hash, ms) {
+  const locks = lockManager();
+  if (!locks) return;
+  locks.request(`${name}:refreshed:${hash}`, () => new Promise((r) => g().setTimeout(r, delay(ms)))).catch(() => {});
+}
+
+/** Whether another tab marked the token hashed `hash` as refreshed (`markRefreshed`). */
+export async function wasRefreshed(name, hash) {
+  const locks = lockManager();
+  if (!locks) return false;
+  try {
+    const want = `${name}:refreshed:${hash}`;
+    const q = await locks.query();
+    return [...(q.held || []), ...(q.pending || [])].some((l) => l.name === want);
+  } catch (_) {
+    return false;
+  }
+}
+
 /** A client's `onAuthStateChange` listeners: a Set of entries `{ f }`. */
 export function newListeners() {
   return new Set();
