@@ -21,6 +21,23 @@ export async function openPage(context, emulatorUrl) {
     WebAssembly.instantiate = (...a) => instantiate(...a).then(keep);
     WebAssembly.instantiateStreaming = (...a) => instantiateStreaming(...a).then(keep);
     window.wasmMemory = () => window.__wasm.exports.memory.buffer.byteLength;
+    // Counts the SDK's refresh markers (see docs/wasm.md, Cross-tab refresh): how many
+    // a tab set, and how many of its lock queries found one.
+    window.lockStats = { marks: 0, queriesSeeingMarker: 0 };
+    const locks = navigator.locks;
+    if (locks) {
+      const { request, query } = locks;
+      window.rawLockQuery = () => query.call(locks);
+      locks.request = function (name, ...rest) {
+        if (String(name).includes(':refreshed:')) window.lockStats.marks += 1;
+        return request.call(this, name, ...rest);
+      };
+      locks.query = async function () {
+        const q = await query.call(this);
+        if ([...q.held, ...q.pending].some((l) => l.name.includes(':refreshed:'))) window.lockStats.queriesSeeingMarker += 1;
+        return q;
+      };
+    }
   });
   await page.goto(blank(emulatorUrl));
   await page.evaluate(async () => {
@@ -58,7 +75,7 @@ export async function startTab(page, { api, tab, ttl, refreshMs }) {
         refresh: {
           strategy: 'callback',
           callback: async (session) => {
-            const held = (await navigator.locks.query()).held.filter((l) => l.name === 'phone-auth:stress').length;
+            const held = (await window.rawLockQuery()).held.filter((l) => l.name === 'phone-auth:stress').length;
             await window.reportRefresh({ tab, old: session.token.split('.')[1], held });
             await sleep(refreshMs);
             const token = mint();

@@ -72,7 +72,7 @@ test('tabs never refresh the same token twice', async ({ context, emulator }) =>
   for (const t of tabs) {
     stats.push(await t.evaluate(() => {
       window.stopCalls = true;
-      return window.stats;
+      return { ...window.stats, ...window.lockStats };
     }));
   }
 
@@ -93,6 +93,8 @@ test('tabs never refresh the same token twice', async ({ context, emulator }) =>
     doubled: doubled.length,
     doubledPer1000: (1000 * doubled.length) / Math.max(1, seen.size),
     getTokenCalls: calls,
+    refreshMarkers: stats.reduce((n, s) => n + s.marks, 0),
+    lockQueriesSeeingMarker: stats.reduce((n, s) => n + s.queriesSeeingMarker, 0),
     expiredTokensReturned: bad,
     errors,
   };
