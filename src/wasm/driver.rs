@@ -391,16 +391,12 @@ impl Inner {
         }
     }
 
-    /// A hash of the session's token (FNV-1a, hex): names the marker lock of a refresh
-    /// without putting any part of the token in it.
-    fn token_hash(&self) -> Option<String> {
+    /// The session's token (`runtime.js` names the marker lock of a refresh by a hash
+    /// of it, never by any part of it).
+    fn token(&self) -> Option<String> {
         let snap = self.core.snapshot()?;
         let session = Snapshot::parse(&snap).ok()?.signed_in?;
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in session.token.secret().expose().bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        Some(format!("{h:016x}"))
+        Some(session.token.secret().expose().to_owned())
     }
 
     /// Whether a timer (refresh, expiry) of the signed-in session is due, or nearly.
@@ -463,7 +459,7 @@ impl Inner {
         // it, requested before it released this lock (one ordered channel to the lock
         // manager): when our token has one, wait for the write to land (up to 1 s),
         // re-reading, instead of refreshing it again.
-        let before = self.token_hash();
+        let before = self.token();
         if self.timer_due() && !self.tabs.borrow().is_null() {
             let refreshed = match &before {
                 Some(h) => JsFuture::from(host::was_refreshed(&self.channel(), h))
@@ -479,7 +475,7 @@ impl Inner {
             }
         }
         let r = perform(self, work).await;
-        if let Some(h) = before.filter(|h| self.token_hash().as_ref() != Some(h)) {
+        if let Some(h) = before.filter(|h| self.token().as_ref() != Some(h)) {
             if !self.tabs.borrow().is_null() {
                 host::mark_refreshed(&self.channel(), &h, MARK_MS);
             }

@@ -80,13 +80,13 @@ extern "C" {
     #[wasm_bindgen(js_name = closeTabs)]
     pub fn close_tabs(tabs: &JsValue);
 
-    /// Holds the marker lock `<name>:refreshed:<hash>` for `ms` (see `Inner::locked`).
+    /// Holds the marker lock of `token`'s refresh for `ms` (see `Inner::locked`).
     #[wasm_bindgen(js_name = markRefreshed)]
-    pub fn mark_refreshed(name: &str, hash: &str, ms: f64);
+    pub fn mark_refreshed(name: &str, token: &str, ms: f64);
 
-    /// Resolves to whether the marker lock of `hash` is held or requested.
+    /// Resolves to whether the marker lock of `token`'s refresh is held or requested.
     #[wasm_bindgen(js_name = wasRefreshed)]
-    pub fn was_refreshed(name: &str, hash: &str) -> js_sys::Promise;
+    pub fn was_refreshed(name: &str, token: &str) -> js_sys::Promise;
 
     /// A new, empty set of `onAuthStateChange` listeners.
     #[wasm_bindgen(js_name = newListeners)]

@@ -269,11 +269,7 @@ export function closeTabs(tabs) {
   if (!tabs) return;
   if (tabs.ch) {
     tabs.ch.onmessage = null;
-    try {
-      tabs.ch.close();
-    } catch (_) {
-      /* already closed */
-    }
+    tabs.ch.close(); // never throws, also when closed
     tabs.ch = null;
   }
   if (tabs.stop) tabs.stop();
@@ -290,22 +286,32 @@ function lockManager() {
 }
 
 /**
- * Marks the token hashed `hash` as refreshed: holds the Web Lock
- * `<name>:refreshed:<hash>` for `ms`. Requested while the refresh lock is still held, so
- * the lock manager has it before any other tab gets that lock.
+ * `<name>:refreshed:<FNV-1a of the token, hex>`: no part of it. (A collision only makes a
+ * tab re-read storage for up to 1 s before refreshing.)
  */
-export function markRefreshed(name, hash, ms) {
-  const locks = lockManager();
-  if (!locks) return;
-  locks.request(`${name}:refreshed:${hash}`, () => new Promise((r) => g().setTimeout(r, delay(ms)))).catch(() => {});
+function marker(name, token) {
+  let a = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) a = Math.imul(a ^ token.charCodeAt(i), 0x01000193);
+  return `${name}:refreshed:${(a >>> 0).toString(16)}`;
 }
 
-/** Whether another tab marked the token hashed `hash` as refreshed (`markRefreshed`). */
-export async function wasRefreshed(name, hash) {
+/**
+ * Marks `token` as refreshed: holds a Web Lock named for it (`marker`) for `ms`.
+ * Requested while the refresh lock is still held, so the lock manager has it before any
+ * other tab gets that lock.
+ */
+export function markRefreshed(name, token, ms) {
+  const locks = lockManager();
+  if (!locks) return;
+  locks.request(marker(name, token), () => new Promise((r) => g().setTimeout(r, delay(ms)))).catch(() => {});
+}
+
+/** Whether another tab marked `token` as refreshed (`markRefreshed`). */
+export async function wasRefreshed(name, token) {
   const locks = lockManager();
   if (!locks) return false;
   try {
-    const want = `${name}:refreshed:${hash}`;
+    const want = marker(name, token);
     const q = await locks.query();
     return [...(q.held || []), ...(q.pending || [])].some((l) => l.name === want);
   } catch (_) {
@@ -397,8 +403,6 @@ export function guardFreed(cls) {
       return Promise.reject(freed());
     };
   }
-  const dispose = typeof Symbol === 'function' && Symbol.dispose;
-  if (dispose && proto[dispose]) proto[dispose] = proto.free;
 }
 
 /** Whether this runs where there is a DOM `document` (a browser page). */

@@ -31,10 +31,13 @@ use crate::Result;
 /// Measured 2026-12-07 on a fresh clone of 9eeb27a (nightly 2026-05-19): `phone-auth`
 /// 117,603 B, `phone-auth/full` 139,831 B. Issue 19's target for `phone-auth` is
 /// [`WEB_TARGET`] (92,000 B): not met yet, 25,603 B to go. Raised once from 114,700 /
-/// 136,750 B for issue 22's lifetime work (161d817, fd33f2b, 4500e53: +3,889 / +4,092 B).
+/// 136,750 B for issue 22's lifetime work (161d817, fd33f2b, 4500e53: +3,889 / +4,092 B),
+/// and again for its last two fixes (the refresh marker lock that ends the cross-tab
+/// double refresh, and invalid_state for calls on a freed client): measured 118,644 /
+/// 140,965 B, after trimming them to what they need.
 pub const BUDGETS: [(&str, &str, u64); 2] = [
-    ("web", "phone-auth", 118_600),
-    ("full", "phone-auth/full", 140_850),
+    ("web", "phone-auth", 119_650),
+    ("full", "phone-auth/full", 141_950),
 ];
 
 /// Issue 19's target for `phone-auth` (gzip -9, wasm + JS), in bytes.
@@ -339,7 +342,7 @@ fn print_size(gate: bool) -> Result {
 }
 
 /// The wasm tests (headless Chromium and Node, against the emulator) and the package
-/// tests (`npm pack` → fresh project → Node ESM + Vite 7 + Chromium), after the size
+/// tests (`npm pack` → fresh project → Node ESM + Vite 8 + webpack 5 + Chromium), after the size
 /// gate and the reproducibility check ([`repro::check`]: `pkg/web` built a second time
 /// from a copy of the sources elsewhere, byte for byte the same).
 pub fn test() -> Result {
