@@ -403,6 +403,10 @@ export function guardFreed(cls) {
       return Promise.reject(freed());
     };
   }
+  // wasm-bindgen set `[Symbol.dispose]` to the unguarded `free`: `using` on a client that
+  // was freed (or disposed of twice) must stay a no-op like `free()`, not a crash.
+  const D = typeof Symbol === 'function' ? Symbol.dispose : undefined;
+  if (D && typeof proto[D] === 'function') proto[D] = proto.free;
 }
 
 /** Whether this runs where there is a DOM `document` (a browser page). */

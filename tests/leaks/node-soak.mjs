@@ -360,6 +360,7 @@ async function testLifecycle() {
   await assert.rejects(auth.getToken(), isState);
   assert.throws(() => auth.dispose(), isState);
   auth.free(); // a second free(): a no-op
+  auth[Symbol.dispose](); // what `using` calls at the end of its scope: a no-op too
   auth.stopAutoRefresh();
   const never = new AuthClient({ ...base, fetch: fakeSso({ mode: 'ok' }), storage: 'memory' });
   never.free(); // freed without dispose()
