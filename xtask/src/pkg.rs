@@ -177,7 +177,7 @@ fn assemble_web(out: &Path, web: &Path) -> Result {
     // The entry is bundled from beside the glue it imports.
     let entry = out.join("index.js");
     write(&entry, &fill("web/index.js", &runtime)?)?;
-    bundle(&ensure_esbuild()?, &entry, &web.join("index.js"))?;
+    bundle(&ensure_esbuild()?, &entry, &web.join("index.js"), &[])?;
     write(&web.join("index.d.ts"), &fill("web/index.d.ts", "")?)
 }
 
@@ -199,7 +199,7 @@ fn assemble_rest() -> Result {
 
 /// `pkg-template/<name>` with its placeholders filled (`runtime`: the path of
 /// `runtime.js` in wasm-bindgen's output, for the web entry).
-fn fill(name: &str, runtime: &str) -> Result<String> {
+pub(crate) fn fill(name: &str, runtime: &str) -> Result<String> {
     let text = read(&root().join("pkg-template").join(name))?;
     Ok(text
         .replace("{{RUNTIME}}", runtime)
@@ -226,7 +226,8 @@ pub(crate) fn ensure_esbuild() -> Result<PathBuf> {
 /// (exports keep their names; `new URL('phone_auth_bg.wasm', import.meta.url)` stays as
 /// written, so the `.wasm` is found next to it). The peers `cargo xtask bench` compares
 /// against are measured as minified bundles too; the `.d.ts` files keep the documentation.
-fn bundle(esbuild: &Path, entry: &Path, out: &Path) -> Result {
+/// `extra`: more esbuild flags (the React Native entry keeps its polyfills external).
+pub(crate) fn bundle(esbuild: &Path, entry: &Path, out: &Path, extra: &[&str]) -> Result {
     tools::run(
         Command::new(esbuild)
             .arg(entry)
@@ -237,6 +238,7 @@ fn bundle(esbuild: &Path, entry: &Path, out: &Path) -> Result {
                 "--platform=neutral",
                 "--log-level=error",
             ])
+            .args(extra)
             .arg(format!("--outfile={}", out.display())),
     )
 }

@@ -20,7 +20,6 @@
 //! - `index.d.ts`, `full.d.ts`: the web builds' declarations, re-exported (the same API).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::tools::{self, command, root};
 use crate::Result;
@@ -114,27 +113,10 @@ fn build_one(toolchain: &str, features: &str, out: &Path) -> Result {
 fn bundle(out: &Path, dest: &Path) -> Result {
     let runtime = crate::pkg::find_runtime(out)?;
     let entry = out.join("index.js");
-    let template = read(&root().join("pkg-template/rn/index.js"))?;
-    write(
-        &entry,
-        &template
-            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"))
-            .replace("{{RUNTIME}}", &runtime),
-    )?;
-    tools::run(
-        Command::new(crate::pkg::ensure_esbuild()?)
-            .arg(&entry)
-            .args([
-                "--bundle",
-                "--minify",
-                "--format=esm",
-                "--platform=neutral",
-                "--log-level=error",
-                // Stays a separate module, imported first.
-                "--external:./polyfills.js",
-            ])
-            .arg(format!("--outfile={}", dest.display())),
-    )?;
+    write(&entry, &crate::pkg::fill("rn/index.js", &runtime)?)?;
+    // The polyfills stay a separate module, imported first.
+    let external = ["--external:./polyfills.js"];
+    crate::pkg::bundle(&crate::pkg::ensure_esbuild()?, &entry, dest, &external)?;
     let bundled = read(dest)?;
     let name = dest.display();
     if bundled.contains("import.meta") {
