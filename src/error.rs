@@ -8,6 +8,7 @@
 use core::fmt;
 
 use crate::phone::PhoneError;
+use crate::text::{cat, decimal};
 use crate::token::TokenError;
 
 /// Everything that can go wrong, with a stable machine-readable [`code`](Error::code).
@@ -249,64 +250,70 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The message a person reads (what `Display` writes), built without `core::fmt`
+    /// ([`crate::text`]).
+    pub fn message(&self) -> String {
+        let status = |s: &u16| decimal(u64::from(*s));
         match self {
-            Error::InvalidPhone(e) => write!(f, "That is not a valid phone number: {e}."),
-            Error::InvalidCode { .. } => f.write_str("The verification code is wrong."),
-            Error::CodeExpired => {
-                f.write_str("The verification code has expired. Request a new one.")
-            }
+            Error::InvalidPhone(e) => cat!("That is not a valid phone number: ", e.as_str(), "."),
+            Error::InvalidCode { .. } => "The verification code is wrong.".into(),
+            Error::CodeExpired => "The verification code has expired. Request a new one.".into(),
             Error::TooManyAttempts => {
-                f.write_str("Too many wrong codes. Request a new code and try again.")
+                "Too many wrong codes. Request a new code and try again.".into()
             }
             Error::RateLimited {
                 retry_after: Some(s),
                 ..
-            } => {
-                write!(f, "Too many requests. Try again in {s} seconds.")
-            }
-            Error::RateLimited { .. } => f.write_str("Too many requests. Try again later."),
-            Error::Network { message } => write!(f, "The network request failed: {message}."),
-            Error::Timeout => f.write_str("The server did not answer in time."),
-            Error::BadRequest { status, .. } => {
-                write!(f, "The server rejected the request (HTTP {status}).")
+            } => cat!("Too many requests. Try again in ", decimal(*s), " seconds."),
+            Error::RateLimited { .. } => "Too many requests. Try again later.".into(),
+            Error::Network { message } => cat!("The network request failed: ", message, "."),
+            Error::Timeout => "The server did not answer in time.".into(),
+            Error::BadRequest { status: s, .. } => {
+                cat!("The server rejected the request (HTTP ", status(s), ").")
             }
             Error::Unauthorized { .. } => {
-                f.write_str("Not authorised: the credentials or session are not valid.")
+                "Not authorised: the credentials or session are not valid.".into()
             }
-            Error::Forbidden { .. } => f.write_str("Forbidden: this account may not do that."),
-            Error::NotFound { .. } => {
-                f.write_str("Not found: the account or endpoint does not exist.")
-            }
+            Error::Forbidden { .. } => "Forbidden: this account may not do that.".into(),
+            Error::NotFound { .. } => "Not found: the account or endpoint does not exist.".into(),
             Error::NotAcceptable { .. } => {
-                f.write_str("The server cannot answer in the requested media type (HTTP 406).")
+                "The server cannot answer in the requested media type (HTTP 406).".into()
             }
             Error::UnsupportedMediaType { .. } => {
-                f.write_str("The server does not accept the request's media type (HTTP 415).")
+                "The server does not accept the request's media type (HTTP 415).".into()
             }
-            Error::Validation { .. } => f.write_str("The server refused some fields (HTTP 422)."),
+            Error::Validation { .. } => "The server refused some fields (HTTP 422).".into(),
             Error::Server {
-                status,
+                status: s,
                 message: Some(m),
-            } => write!(f, "The server refused (HTTP {status}): {m}"),
+            } => cat!("The server refused (HTTP ", status(s), "): ", m),
             Error::Server {
-                status,
+                status: s,
                 message: None,
-            } => write!(f, "The server failed (HTTP {status})."),
-            Error::MalformedResponse { status, reason, .. } => {
-                write!(
-                    f,
-                    "The server sent an unexpected response (HTTP {status}): {reason}."
-                )
-            }
-            Error::InvalidToken(e) => write!(f, "The token is not valid: {e}."),
-            Error::NotSignedIn => f.write_str("Not signed in."),
-            Error::InvalidState { message } => write!(f, "Not possible now: {message}."),
-            Error::InvalidInput { field, message } => write!(f, "Invalid {field}: {message}."),
-            Error::UntrustedOrigin { message } => write!(f, "{message}."),
-            Error::InvalidConfig { message } => write!(f, "Invalid configuration: {message}."),
+            } => cat!("The server failed (HTTP ", status(s), ")."),
+            Error::MalformedResponse {
+                status: s, reason, ..
+            } => cat!(
+                "The server sent an unexpected response (HTTP ",
+                status(s),
+                "): ",
+                reason,
+                "."
+            ),
+            Error::InvalidToken(e) => cat!("The token is not valid: ", e.message(), "."),
+            Error::NotSignedIn => "Not signed in.".into(),
+            Error::InvalidState { message } => cat!("Not possible now: ", message, "."),
+            Error::InvalidInput { field, message } => cat!("Invalid ", field, ": ", message, "."),
+            Error::UntrustedOrigin { message } => cat!(message, "."),
+            Error::InvalidConfig { message } => cat!("Invalid configuration: ", message, "."),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -195,9 +195,9 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 
 /// Joins a base URL and a path with exactly one slash between them.
 pub fn join_url(base: &str, path: &str) -> String {
-    format!(
-        "{}/{}",
+    crate::text::cat!(
         base.trim_end_matches('/'),
+        "/",
         path.trim_start_matches('/')
     )
 }

@@ -15,6 +15,7 @@
 //! - [`parse`] is strict RFC 8259 (no trailing commas, comments, `NaN`), nests at most
 //!   [`MAX_DEPTH`] deep and never panics; it tells a truncated document from a wrong one.
 
+use crate::text::{cat, decimal};
 use std::fmt;
 
 /// How deep arrays and objects may nest before [`parse`] refuses the document.
@@ -307,12 +308,16 @@ impl From<bool> for Value {
 }
 impl From<i64> for Value {
     fn from(n: i64) -> Value {
-        Value::Number(Number(n.to_string()))
+        Value::Number(Number(if n < 0 {
+            cat!("-", decimal(n.unsigned_abs()))
+        } else {
+            decimal(n.unsigned_abs())
+        }))
     }
 }
 impl From<u64> for Value {
     fn from(n: u64) -> Value {
-        Value::Number(Number(n.to_string()))
+        Value::Number(Number(decimal(n)))
     }
 }
 impl From<u32> for Value {

@@ -32,6 +32,7 @@ pub mod phone;
 pub mod provider;
 pub mod secret;
 pub mod session;
+pub mod text;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]

@@ -16,6 +16,7 @@
 //! `fetch` implementation then sends the request reaches the origin checked here.
 
 use crate::error::Error;
+use crate::text::{cat, push_decimal};
 
 /// `http` or `https`: the only schemes phone-auth talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +70,7 @@ impl Origin {
         s.push_str(&self.host);
         if let Some(p) = self.port {
             s.push(':');
-            s.push_str(&p.to_string());
+            push_decimal(&mut s, u64::from(p));
         }
         s
     }
@@ -308,7 +309,7 @@ pub struct Policy {
 /// `invalid_config` naming the field.
 fn config_error(field: &str, e: UrlError) -> Error {
     Error::InvalidConfig {
-        message: format!("{field} is not usable: {}", e.reason()),
+        message: cat!(field, " is not usable: ", e.reason()),
     }
 }
 
@@ -329,10 +330,12 @@ pub fn check_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Origi
 
 fn insecure_config(field: &str, origin: &Origin) -> Error {
     Error::InvalidConfig {
-        message: format!(
-            "{field} {} is plain http: codes and tokens would travel in clear text. Use \
-             https, or set allowInsecureHttp: true for development only",
-            origin.serialize()
+        message: cat!(
+            field,
+            " ",
+            origin.serialize(),
+            " is plain http: codes and tokens would travel in clear text. Use https, or set \
+             allowInsecureHttp: true for development only"
         ),
     }
 }
@@ -403,27 +406,28 @@ impl Policy {
                     .all()
                     .any(|t| t.host == origin.host && t.scheme == Scheme::Https);
             return Err(untrusted(&if downgrade {
-                format!(
-                    "auth.fetch did not send the token to {}: it is the http: (clear-text) \
-                     form of a trusted https: origin",
-                    origin.serialize()
+                cat!(
+                    "auth.fetch did not send the token to ",
+                    origin.serialize(),
+                    ": it is the http: (clear-text) form of a trusted https: origin"
                 )
             } else {
-                format!(
-                    "auth.fetch did not send the token to {}: that origin is not trusted (the \
-                     provider's baseUrl origin is {}). Add it to the apiOrigins option if the \
-                     API there should receive the token",
+                cat!(
+                    "auth.fetch did not send the token to ",
                     origin.serialize(),
-                    self.base.serialize()
+                    ": that origin is not trusted (the provider's baseUrl origin is ",
+                    self.base.serialize(),
+                    "). Add it to the apiOrigins option if the API there should receive the \
+                     token"
                 )
             }));
         }
         if origin.is_insecure() && !self.allow_insecure_http {
-            return Err(untrusted(&format!(
-                "auth.fetch did not send the token to {}: it is plain http to another \
-                 device, and tokens never travel in clear text (allowInsecureHttp: true \
-                 allows it, for development only)",
-                origin.serialize()
+            return Err(untrusted(&cat!(
+                "auth.fetch did not send the token to ",
+                origin.serialize(),
+                ": it is plain http to another device, and tokens never travel in clear text \
+                 (allowInsecureHttp: true allows it, for development only)"
             )));
         }
         Ok(absolute)
@@ -442,7 +446,7 @@ fn untrusted(message: &str) -> Error {
 
 /// `untrusted_origin` for a URL refused by the parser.
 fn refused(e: UrlError) -> Error {
-    untrusted(&format!("auth.fetch refused the URL: {}", e.reason()))
+    untrusted(&cat!("auth.fetch refused the URL: ", e.reason()))
 }
 
 /// Resolves a relative reference against an absolute URL (RFC 3986 §5.2 for the forms

@@ -15,6 +15,7 @@
 
 use super::metadata::Formats;
 use super::prefilter::{first_digits, is_simple, simple_prefix};
+use crate::text::{cat, decimal};
 
 /// Most groups in a format (the generator refuses more).
 const MAX_GROUPS: usize = 9;
@@ -167,7 +168,7 @@ pub(super) fn push_grouped(out: &mut String, calling_code: u16, national: &str) 
 
 /// `+49 174 7707607`: the calling code and the grouped national number.
 pub(super) fn international(calling_code: u16, national: &str) -> String {
-    let mut out = format!("+{calling_code} ");
+    let mut out = cat!("+", decimal(u64::from(calling_code)), " ");
     push_grouped(&mut out, calling_code, national);
     out
 }

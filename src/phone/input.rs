@@ -2,6 +2,7 @@
 //! libphonenumber-js does it (`tel:` URIs, finding the number in the text, the
 //! "viable phone number" check, extensions).
 
+use crate::text::cat;
 use std::borrow::Cow;
 
 use super::punctuation::is_punctuation;
@@ -119,7 +120,7 @@ fn context_is_valid(context: &str) -> bool {
     };
     let letters = top.chars().take_while(char::is_ascii_alphabetic).count();
     let tail = top.get(letters..).unwrap_or("");
-    letters > 0 && (tail.is_empty() || digit_label(&format!("0{tail}"))) && labels.all(digit_label)
+    letters > 0 && (tail.is_empty() || digit_label(&cat!("0", tail))) && labels.all(digit_label)
 }
 
 /// The phone-context (when global) followed by what stands between `tel:` and
@@ -129,7 +130,7 @@ fn from_tel_uri<'a>(text: &'a str, context: &'a str) -> Cow<'a, str> {
     let end = text.find(PHONE_CONTEXT).unwrap_or(text.len());
     let part = text.get(start.min(end)..start.max(end)).unwrap_or("");
     if context.starts_with('+') {
-        Cow::Owned(format!("{context}{part}"))
+        Cow::Owned(cat!(context, part))
     } else {
         Cow::Borrowed(part)
     }

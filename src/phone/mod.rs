@@ -9,6 +9,7 @@
 //! format is grouped by the metadata's formats (`format`). See
 //! `docs/phone.md` for the supported forms and the `valid` vs `possible` decision.
 
+use crate::text::{cat, decimal};
 use core::fmt;
 
 #[rustfmt::skip]
@@ -52,15 +53,22 @@ impl PhoneError {
     }
 }
 
-impl fmt::Display for PhoneError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl PhoneError {
+    /// What is wrong, in words (what `Display` writes).
+    pub fn as_str(&self) -> &'static str {
+        match self {
             PhoneError::NotANumber => "no phone number found",
             PhoneError::InvalidCountry => "unknown country",
             PhoneError::TooShort => "too short",
             PhoneError::TooLong => "too long",
             PhoneError::InvalidLength => "not a possible length",
-        })
+        }
+    }
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -120,8 +128,8 @@ impl PhoneNumber {
                 .filter(metadata::Plan::is_region)
         });
         if let Some((code, rest)) = gizo_parts(input) {
-            let number = Self::parse_text(&format!("+{code} {rest}"), default)?;
-            return if number.calling_code.to_string() == code {
+            let number = Self::parse_text(&cat!("+", code, " ", rest), default)?;
+            return if decimal(u64::from(number.calling_code)) == code {
                 Ok(number)
             } else {
                 Err(PhoneError::InvalidCountry)
@@ -149,7 +157,7 @@ impl PhoneNumber {
 
     /// `+491747707607`
     pub fn e164(&self) -> String {
-        format!("+{}{}", self.calling_code, self.national)
+        cat!("+", decimal(u64::from(self.calling_code)), self.national)
     }
     /// `49`
     pub fn country_calling_code(&self) -> u16 {
@@ -194,7 +202,14 @@ impl PhoneNumber {
         match f {
             PhoneFormat::E164 => self.e164(),
             PhoneFormat::International => format::international(self.calling_code, &self.national),
-            PhoneFormat::Gizo => format!("+{}_{}", self.calling_code, self.national),
+            PhoneFormat::Gizo => {
+                cat!(
+                    "+",
+                    decimal(u64::from(self.calling_code)),
+                    "_",
+                    self.national
+                )
+            }
             PhoneFormat::NationalDigits => self.national.clone(),
         }
     }

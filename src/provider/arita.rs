@@ -13,6 +13,7 @@ use crate::http::{join_url, HttpRequest, HttpResponse, Method};
 use crate::json::Value;
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
+use crate::text::cat;
 use crate::token::Token;
 
 mod types;
@@ -23,7 +24,7 @@ pub use types::{
 };
 
 fn url(cfg: &Config, path: &str) -> String {
-    join_url(&cfg.base_url, &format!("/app/auth/{path}"))
+    join_url(&cfg.base_url, &cat!("/app/auth/", path))
 }
 
 fn json_request(cfg: &Config, method: Method, path: &str, body: &Value) -> HttpRequest {

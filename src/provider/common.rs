@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{self, Map, ParseError, Value};
 use crate::secret::Secret;
+use crate::text::{cat, decimal};
 
 /// Whether a `Content-Type` value is JSON: `application/json`, `text/json` or any
 /// `application/…+json` (problem details, `application/vnd.sso.v1+json`).
@@ -38,13 +39,17 @@ pub(crate) fn json_request(
 /// The error for a `Flow::on_code_response` step a provider does not have.
 pub(crate) fn unexpected_step(step: u8) -> Error {
     Error::InvalidState {
-        message: format!("no code-request step {step} in this provider"),
+        message: cat!(
+            "no code-request step ",
+            decimal(u64::from(step)),
+            " in this provider"
+        ),
     }
 }
 
 /// Adds `Authorization: Bearer <token>`.
 pub(crate) fn bearer(req: HttpRequest, token: &Secret) -> HttpRequest {
-    req.header("Authorization", format!("Bearer {}", token.expose()))
+    req.header("Authorization", cat!("Bearer ", token.expose()))
 }
 
 /// The body of a response as JSON. Empty bodies, non-JSON content types (an HTML error
@@ -59,7 +64,7 @@ pub(crate) fn json_body(resp: &HttpResponse) -> Result<Value, Error> {
             let shown: String = ct.chars().take(60).collect();
             return Err(Error::malformed(
                 resp,
-                format!("expected JSON, got content type `{shown}`"),
+                cat!("expected JSON, got content type `", shown, "`"),
             ));
         }
     }
@@ -278,7 +283,7 @@ pub(crate) fn config_member<'a, T>(
         None | Some(Value::Null) => Ok(None),
         Some(member) => read(member)
             .map(Some)
-            .ok_or_else(|| format!("{key}: expected {kind}")),
+            .ok_or_else(|| cat!(key, ": expected ", kind)),
     }
 }
 
@@ -289,7 +294,7 @@ pub(crate) fn config_str(v: &Value, key: &str) -> Result<Option<String>, String>
 
 /// A required string member of a configuration.
 pub(crate) fn config_required_str(v: &Value, key: &str) -> Result<String, String> {
-    config_str(v, key)?.ok_or_else(|| format!("{key}: expected a string"))
+    config_str(v, key)?.ok_or_else(|| cat!(key, ": expected a string"))
 }
 
 /// Lenient readers for optional fields of user profiles: `null`, a missing field or a

@@ -170,7 +170,7 @@ impl ProviderConfig {
         match crate::origin::check_base_url(config.base_url(), allow_http) {
             Ok(_) => Ok(config),
             Err(Error::InvalidConfig { message }) => Err(message),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.message()),
         }
     }
 

@@ -11,6 +11,7 @@ use crate::http::{join_url, HttpRequest, HttpResponse, Method};
 use crate::json::{Map, Value};
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
+use crate::text::{cat, decimal};
 
 /// Monetha configuration.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +54,7 @@ impl VerifyInput {
             .ok_or(Error::InvalidPhone(PhoneError::InvalidCountry))?;
         Ok(VerifyInput {
             country_code_iso: region.to_owned(),
-            country_code: phone.country_calling_code().to_string(),
+            country_code: decimal(u64::from(phone.country_calling_code())),
             phone_number: phone.national_number().to_owned(),
             device_id: cfg.device_id.clone(),
         })
@@ -211,7 +212,7 @@ pub fn parse_signin(resp: &HttpResponse) -> Result<SignOutput, Error> {
 }
 
 fn post(cfg: &Config, endpoint: &str, body: &Value) -> Result<HttpRequest, Error> {
-    let url = join_url(&cfg.base_url, &format!("/mth/v1/users/{endpoint}"));
+    let url = join_url(&cfg.base_url, &cat!("/mth/v1/users/", endpoint));
     Ok(common::json_request(
         Method::Post,
         url,

@@ -12,6 +12,7 @@ use crate::http::{join_url, HttpRequest, HttpResponse, Method};
 use crate::json::Value;
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
+use crate::text::{cat, decimal};
 
 mod types;
 
@@ -36,7 +37,7 @@ fn request(
     auth: bool,
     body: Option<&Value>,
 ) -> Result<HttpRequest, Error> {
-    let url = join_url(&cfg.base_url, &format!("/sso/{path}"));
+    let url = join_url(&cfg.base_url, &cat!("/sso/", path));
     let mut req = HttpRequest::new(method, url).header("Accept", MEDIA_TYPE);
     if let Some(body) = body {
         req = req.header("Content-Type", MEDIA_TYPE);
@@ -149,9 +150,11 @@ pub fn build_user_status(cfg: &Config, numbers: &[String]) -> Result<HttpRequest
     if numbers.len() > MAX_STATUS_NUMBERS {
         return Err(Error::InvalidInput {
             field: "user",
-            message: format!(
-                "at most {MAX_STATUS_NUMBERS} numbers per call, got {}",
-                numbers.len()
+            message: cat!(
+                "at most ",
+                decimal(MAX_STATUS_NUMBERS as u64),
+                " numbers per call, got ",
+                decimal(numbers.len() as u64)
             ),
         });
     }

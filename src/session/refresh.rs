@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::provider::{Flow, Verified};
 use crate::secret::Secret;
 use crate::session::types::{Action, Event, OpId, RefreshStrategy, Session, SignOutReason};
+use crate::text::cat;
 use crate::token::SessionToken;
 
 /// First retry after a failed refresh, in ms; doubles per failure.
@@ -131,7 +132,7 @@ impl<F: Flow> Machine<F> {
                 let error = match failed {
                     Some(Err(e)) => e,
                     _ => Error::InvalidConfig {
-                        message: format!("{} has no refresh request", self.flow.name()),
+                        message: cat!(self.flow.name(), " has no refresh request"),
                     },
                 };
                 let id = self.start_op(Action::Refresh, OpKind::Refresh, None);

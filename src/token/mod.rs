@@ -32,6 +32,7 @@ use core::fmt;
 use crate::json::{self, Map, Value};
 
 use crate::secret::Secret;
+use crate::text::{cat, decimal};
 
 pub(crate) use expiry::stored_u64;
 pub use expiry::{Expiry, SessionToken};
@@ -102,36 +103,41 @@ pub enum TokenError {
     WrongAudience,
 }
 
+impl TokenError {
+    /// What is wrong, in words (what `Display` writes), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        let part = |p: &u8| decimal(u64::from(*p));
+        match self {
+            TokenError::NotAJwt => "not a JWT (expected three dot-separated parts)".into(),
+            TokenError::BadBase64 { part: p } => cat!("part ", part(p), " is not valid base64url"),
+            TokenError::BadJson { part: p } => cat!("part ", part(p), " is not valid JSON"),
+            TokenError::HeaderNotObject => "the header is not a JSON object".into(),
+            TokenError::ClaimsNotObject => "the claims are not a JSON object".into(),
+            TokenError::InvalidHeader { name } => cat!(
+                "the header member `",
+                name,
+                "` is missing or has the wrong type"
+            ),
+            TokenError::InvalidClaim { name } => cat!("the claim `", name, "` has the wrong type"),
+            TokenError::UnsupportedAlgorithm { alg } => {
+                cat!("the algorithm `", alg, "` is not accepted")
+            }
+            TokenError::AlgorithmMismatch => "the algorithm does not fit the key".into(),
+            TokenError::UnknownKey => "no key matches the token's key id".into(),
+            TokenError::InvalidKey => "the verification key is unusable".into(),
+            TokenError::BadSignature => "the signature does not match".into(),
+            TokenError::MissingClaim { name } => cat!("the claim `", name, "` is missing"),
+            TokenError::Expired => "the token has expired".into(),
+            TokenError::NotYetValid => "the token is not valid yet".into(),
+            TokenError::WrongIssuer => "the token is from another issuer".into(),
+            TokenError::WrongAudience => "the token is for another audience".into(),
+        }
+    }
+}
+
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TokenError::NotAJwt => f.write_str("not a JWT (expected three dot-separated parts)"),
-            TokenError::BadBase64 { part } => write!(f, "part {part} is not valid base64url"),
-            TokenError::BadJson { part } => write!(f, "part {part} is not valid JSON"),
-            TokenError::HeaderNotObject => f.write_str("the header is not a JSON object"),
-            TokenError::ClaimsNotObject => f.write_str("the claims are not a JSON object"),
-            TokenError::InvalidHeader { name } => {
-                write!(
-                    f,
-                    "the header member `{name}` is missing or has the wrong type"
-                )
-            }
-            TokenError::InvalidClaim { name } => {
-                write!(f, "the claim `{name}` has the wrong type")
-            }
-            TokenError::UnsupportedAlgorithm { alg } => {
-                write!(f, "the algorithm `{alg}` is not accepted")
-            }
-            TokenError::AlgorithmMismatch => f.write_str("the algorithm does not fit the key"),
-            TokenError::UnknownKey => f.write_str("no key matches the token's key id"),
-            TokenError::InvalidKey => f.write_str("the verification key is unusable"),
-            TokenError::BadSignature => f.write_str("the signature does not match"),
-            TokenError::MissingClaim { name } => write!(f, "the claim `{name}` is missing"),
-            TokenError::Expired => f.write_str("the token has expired"),
-            TokenError::NotYetValid => f.write_str("the token is not valid yet"),
-            TokenError::WrongIssuer => f.write_str("the token is from another issuer"),
-            TokenError::WrongAudience => f.write_str("the token is for another audience"),
-        }
+        f.write_str(&self.message())
     }
 }
 

@@ -9,7 +9,7 @@ use crate::Error;
 pub fn to_js(e: &Error) -> JsValue {
     host::auth_error(
         e.code(),
-        &e.to_string(),
+        &e.message(),
         e.status(),
         // Seconds fit an f64 exactly far beyond any Retry-After a server sends.
         e.retry_after().map(|s| s as f64),

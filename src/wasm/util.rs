@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{error, host};
 use crate::phone::PhoneNumber;
+use crate::text::{cat, decimal};
 use crate::token::Token;
 
 /// Parses what a person typed into a phone number, in every form the backends use.
@@ -36,12 +37,15 @@ pub fn normalize_phone(
 /// calling code and the numbers (what `PhoneNumber::format` does), so the string to
 /// cross the boundary stays short.
 fn phone_fields(p: &PhoneNumber) -> String {
-    let mut s = format!(
-        "{}|{}|{}|{}|",
-        p.country_calling_code(),
+    let mut s = cat!(
+        decimal(u64::from(p.country_calling_code())),
+        "|",
         p.national_number(),
+        "|",
         p.region().unwrap_or_default(),
-        p.extension().unwrap_or_default()
+        "|",
+        p.extension().unwrap_or_default(),
+        "|"
     );
     p.push_grouped_national(&mut s);
     s

@@ -3,6 +3,7 @@
 use crate::json::{Map, Value};
 use crate::provider::common;
 use crate::secret::Secret;
+use crate::text::cat;
 
 /// SSO configuration.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,7 +66,7 @@ impl Credentials {
         let text = |key: &str| {
             v.get(key)
                 .and_then(Value::as_str)
-                .ok_or_else(|| format!("credentials.{key}: expected a string"))
+                .ok_or_else(|| cat!("credentials.", key, ": expected a string"))
         };
         match v.get("type").and_then(Value::as_str) {
             Some("bearer") => Ok(Credentials::Bearer {
@@ -82,10 +83,10 @@ impl Credentials {
     /// The `Authorization` header value.
     pub(super) fn header_value(&self) -> String {
         match self {
-            Credentials::Bearer { token } => format!("Bearer {}", token.expose()),
+            Credentials::Bearer { token } => cat!("Bearer ", token.expose()),
             Credentials::Basic { username, password } => {
-                let pair = format!("{username}:{}", password.expose());
-                format!("Basic {}", common::base64(pair.as_bytes()))
+                let pair = cat!(username, ":", password.expose());
+                cat!("Basic ", common::base64(pair.as_bytes()))
             }
         }
     }

@@ -1,0 +1,70 @@
+//! Text joined without `core::fmt`.
+//!
+//! `format!` and `write!` link the formatting machinery (`fmt::write`, `Formatter`,
+//! padding, the integer `Display`s) into the wasm module. The code it reaches joins
+//! strings with [`cat!`] and writes numbers with [`decimal`] instead (BENCHMARKS, "The
+//! size gate"). The `Display` impls stay for Rust callers and write the same text
+//! ([`crate::Error::message`]); the wasm layer never calls them.
+
+/// `parts` joined into one `String`.
+pub fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `n` in decimal.
+pub fn decimal(n: u64) -> String {
+    let mut s = String::new();
+    push_decimal(&mut s, n);
+    s
+}
+
+/// Appends `n` in decimal to `s`.
+pub fn push_decimal(s: &mut String, mut n: u64) {
+    let start = s.len();
+    loop {
+        s.push(char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // The digits went in least significant first.
+    let digits: String = s.get(start..).unwrap_or_default().chars().rev().collect();
+    s.truncate(start);
+    s.push_str(&digits);
+}
+
+/// Joins string-like values (`&str`, `String`, `&String`, [`decimal`]'s result) into
+/// one `String`: `cat!("HTTP ", decimal(status), ")")`.
+macro_rules! cat {
+    ($($part:expr),+ $(,)?) => {
+        $crate::text::concat(&[$(::core::convert::AsRef::<str>::as_ref(&$part)),+])
+    };
+}
+pub(crate) use cat;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_is_display() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+        let mut s = String::from("x");
+        push_decimal(&mut s, 907);
+        assert_eq!(s, "x907");
+    }
+
+    #[test]
+    fn cat_joins_in_order() {
+        let owned = String::from("b");
+        assert_eq!(cat!("a", owned, &owned, decimal(3), ""), "abb3");
+        assert_eq!(concat(&[]), "");
+    }
+}
