@@ -1,9 +1,11 @@
 //! `AuthClient`: the class JavaScript uses.
 //!
 //! Every asynchronous method is synchronous on the Rust side and returns the `Promise` of
-//! an [`Op`] (see `ops.rs`), whose future owns an `Rc` of the shared state, so concurrent
-//! calls never hold a `&self` borrow across an `await` (no "recursive use of an object"
-//! error).
+//! an [`Op`] (see `driver/ops.rs`), whose future owns an `Rc` of the shared state, so
+//! concurrent calls never hold a `&self` borrow across an `await` (no "recursive use of
+//! an object" error). The extras (`extras/`) add their methods in their own
+//! `#[wasm_bindgen] impl AuthClient` blocks through [`AuthClient::call`]; nothing here
+//! names them.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,12 +14,13 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::driver::ops::{self, Op};
 #[cfg(feature = "extras")]
 use super::driver::Extras;
-use super::driver::{session_js, Inner, JsClock, JsTransport, Settings};
-use super::ops::{self, Op};
+use super::driver::{session_js, Inner, Settings};
+use super::io::{JsClock, JsTransport};
 use super::options::Options;
-use super::{host, js};
+use super::{error, host, js};
 use crate::client::Client;
 use crate::secret::Secret;
 use crate::Error;
@@ -44,7 +47,7 @@ impl AuthClient {
     fn state(&self) -> Result<Rc<Inner>, JsValue> {
         match self.inner.borrow().as_ref() {
             Some(inner) => Ok(Rc::clone(inner)),
-            None => Err(super::error::js_error(
+            None => Err(error::js_error(
                 "invalid_state",
                 "This AuthClient was disposed.",
             )),

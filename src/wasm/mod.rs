@@ -4,20 +4,27 @@
 //!
 //! Public (on `wasm32` only) so the wasm-bindgen-test suites in `tests/` drive the very
 //! functions JavaScript calls.
+//!
+//! It reads top-down: each module imports only modules listed before it (no cycles).
+//!
+//! - leaves: `host` (the `runtime.js` bindings), `types` (TypeScript), `error` (host),
+//!   `js` (error), `io` (host, js), `options` (error, host, js), `util` (error, host);
+//! - `driver` (leaves): the state `Inner` in `driver/mod.rs`, and `driver/ops.rs`, the one
+//!   place operations run (`Op`, one `future_to_promise`, one `spawn_local`); one unit,
+//!   its two files use each other;
+//! - `client` (driver, leaves): the exported class `AuthClient`;
+//! - `extras` (client, driver, leaves; feature `extras`): `admin`, `arita`, `sso` add
+//!   `AuthClient` methods that hand the driver an `Op::Extra`; nothing above names them.
 
-#[cfg(feature = "extras")]
-mod admin;
-#[cfg(feature = "extras")]
-mod arita;
 mod client;
 mod driver;
 mod error;
-mod host;
-mod js;
-mod ops;
-mod options;
 #[cfg(feature = "extras")]
-mod sso;
+mod extras;
+mod host;
+mod io;
+mod js;
+mod options;
 mod types;
 mod util;
 

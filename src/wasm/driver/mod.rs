@@ -1,92 +1,30 @@
-//! The state behind an `AuthClient`: the core [`Client`] with a `fetch` transport and a
-//! timer clock, plus storage, cross-tab sync, the refresh lock and listener dispatch.
+//! The driver: the state behind an `AuthClient` ([`Inner`]: the core [`Client`] with a
+//! `fetch` transport and a timer clock, plus storage, cross-tab sync, the refresh lock
+//! and listener dispatch) and, in [`ops`], the one place its operations run.
 //!
 //! Nothing here is borrowed across an `.await`: JavaScript may call every method
-//! concurrently.
+//! concurrently. Nothing here names `client` or the extras: they build on this.
+
+pub mod ops;
 
 use core::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Uint8Array};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
-use super::ops::{spawn, Op};
+use super::io::{JsClock, JsTransport};
 use super::{error, host, js};
-use crate::client::{Client, Clock, LocalFuture, Transport};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::client::{Client, Clock};
 use crate::json::Value;
 #[cfg(feature = "extras")]
 use crate::provider::ProviderConfig;
+#[cfg(feature = "extras")]
+use crate::secret::Secret;
 use crate::session::{Event, RefreshStrategy, Session, Snapshot, SnapshotError, StateKind};
 use crate::Error;
-
-/// `fetch` through `runtime.js` (timeout by AbortController).
-pub struct JsTransport {
-    pub fetch: JsValue,
-    pub timeout_ms: f64,
-}
-
-impl Transport for JsTransport {
-    type Future = LocalFuture<Result<HttpResponse, Error>>;
-
-    fn send(&self, req: HttpRequest) -> Self::Future {
-        let mut headers = Vec::with_capacity(req.headers.len() * 2);
-        for (k, v) in req.headers {
-            headers.push(k);
-            headers.push(v);
-        }
-        let p = host::http_send(
-            &self.fetch,
-            req.method.as_str(),
-            &req.url,
-            headers,
-            req.body,
-            self.timeout_ms,
-        );
-        Box::pin(async move {
-            let out = JsFuture::from(p).await.map_err(|e| transport_error(&e))?;
-            let parts = Array::from(&out);
-            let status = parts.get(0).as_f64().unwrap_or(0.0) as u16;
-            let flat = Array::from(&parts.get(1));
-            let mut resp = HttpResponse::new(status, Uint8Array::from(parts.get(2)).to_vec());
-            let mut i = 0;
-            while i + 1 < flat.length() {
-                let k = flat.get(i).as_string().unwrap_or_default();
-                let v = flat.get(i + 1).as_string().unwrap_or_default();
-                resp.headers.push((k, v));
-                i += 2;
-            }
-            Ok(resp)
-        })
-    }
-}
-
-/// The core error for what `httpSend` rejected with.
-fn transport_error(e: &JsValue) -> Error {
-    let code = js::get_string(e, "code").unwrap_or_default();
-    let message = js::get_string(e, "message").unwrap_or_default();
-    match code.as_str() {
-        "timeout" => Error::Timeout,
-        "invalid_config" => Error::InvalidConfig { message },
-        _ => Error::Network { message },
-    }
-}
-
-/// `Date.now()` and `setTimeout`.
-pub struct JsClock;
-
-impl Clock for JsClock {
-    fn now(&self) -> u64 {
-        host::now_ms().max(0.0) as u64
-    }
-    fn sleep(&self, ms: u64) -> LocalFuture<()> {
-        let p = host::sleep(ms as f64);
-        Box::pin(async move {
-            let _ = JsFuture::from(p).await;
-        })
-    }
-}
+use ops::{spawn, Op};
 
 /// The core client as the wasm layer uses it.
 pub type Core = Client<JsTransport, JsClock>;
@@ -114,6 +52,16 @@ pub struct Extras {
     pub provider: ProviderConfig,
 }
 
+/// Where Arita's forgotten-password flow of a client stands between its steps (the
+/// state the extras keep in [`Inner::reset`]; `extras/arita.rs` runs the flow).
+#[cfg(feature = "extras")]
+pub enum Reset {
+    /// The code was sent; the `otpToken` to echo.
+    CodeSent(Secret),
+    /// The code was accepted; the token that may set the new password.
+    Verified(Secret),
+}
+
 /// Everything an `AuthClient` holds (shared by its pending promises).
 pub struct Inner {
     pub core: Core,
@@ -124,7 +72,7 @@ pub struct Inner {
     pub settings: Settings,
     /// Arita's forgotten-password flow, between its steps.
     #[cfg(feature = "extras")]
-    pub reset: RefCell<Option<super::arita::Reset>>,
+    pub reset: RefCell<Option<Reset>>,
     /// Resolves once the stored session was restored.
     pub ready: RefCell<Option<js_sys::Promise>>,
     /// What storage holds, as far as this client knows (to skip needless writes).
@@ -417,7 +365,7 @@ impl Inner {
         let out = Rc::clone(&slot);
         let f = Closure::once_into_js(move || -> JsValue {
             match me.upgrade() {
-                Some(me) => future_to_promise(super::ops::run(me, Op::Locked(work, out))).into(),
+                Some(me) => ops::promise(&me, Op::Locked(work, out)).into(),
                 None => JsValue::UNDEFINED,
             }
         });

@@ -5,14 +5,13 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::client::AuthClient;
-use super::driver::{js_err, Inner, JsTransport};
-use super::ops::Op;
-use super::{error, host};
-use crate::client::Transport;
+use super::{send, JsResult};
 use crate::provider::gizo::{self, AccessTokenInput, ClientTokenInput};
 use crate::provider::ProviderConfig;
 use crate::secret::Secret;
+use crate::wasm::client::AuthClient;
+use crate::wasm::driver::{js_err, Inner};
+use crate::wasm::{error, host};
 
 #[wasm_bindgen]
 impl AuthClient {
@@ -24,7 +23,9 @@ impl AuthClient {
         #[wasm_bindgen(js_name = clientSecret, unchecked_param_type = "string")]
         client_secret: JsValue,
     ) -> Promise {
-        self.call(Op::GizoAccessToken(client_id, client_secret))
+        self.extra(Box::new(move |inner| {
+            Box::pin(access_token(inner, client_id, client_secret))
+        }))
     }
 
     /// GIZO, server-only: a user's token, asked for with the admin token.
@@ -34,16 +35,14 @@ impl AuthClient {
         #[wasm_bindgen(js_name = adminToken, unchecked_param_type = "string")] admin_token: JsValue,
         #[wasm_bindgen(js_name = userId, unchecked_param_type = "number")] user_id: JsValue,
     ) -> Promise {
-        self.call(Op::GizoClientToken(admin_token, user_id))
+        self.extra(Box::new(move |inner| {
+            Box::pin(client_token(inner, admin_token, user_id))
+        }))
     }
 }
 
 /// `gizoAccessToken`.
-pub(super) async fn access_token(
-    inner: &Inner,
-    client_id: JsValue,
-    client_secret: JsValue,
-) -> Result<JsValue, JsValue> {
+async fn access_token(inner: &Inner, client_id: JsValue, client_secret: JsValue) -> JsResult {
     if host::has_document() && !inner.settings.extras.allow_client_secret {
         return Err(error::config(
             "A client secret never belongs in a browser: call gizoAccessToken on your \
@@ -59,17 +58,13 @@ pub(super) async fn access_token(
         client_secret: Secret::new(secret),
     };
     let req = gizo::build_access_token(cfg, &input).map_err(|e| js_err(&e))?;
-    let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
+    let resp = send(inner, req).await?;
     let token = gizo::parse_access_token(&resp).map_err(|e| js_err(&e))?;
     Ok(JsValue::from_str(token.expose()))
 }
 
 /// `gizoClientToken`.
-pub(super) async fn client_token(
-    inner: &Inner,
-    admin_token: JsValue,
-    user_id: JsValue,
-) -> Result<JsValue, JsValue> {
+async fn client_token(inner: &Inner, admin_token: JsValue, user_id: JsValue) -> JsResult {
     let admin = admin_token
         .as_string()
         .filter(|t| !t.is_empty())
@@ -83,7 +78,7 @@ pub(super) async fn client_token(
         user_id: user_id as i64,
     };
     let req = gizo::build_client_token(cfg, &Secret::new(admin), &input).map_err(|e| js_err(&e))?;
-    let resp = inner.transport().send(req).await.map_err(|e| js_err(&e))?;
+    let resp = send(inner, req).await?;
     let token = gizo::parse_client_token(&resp).map_err(|e| js_err(&e))?;
     Ok(JsValue::from_str(token.expose()))
 }
@@ -93,15 +88,5 @@ fn admin_config(inner: &Inner) -> Result<&gizo::Config, JsValue> {
     match &inner.settings.extras.provider {
         ProviderConfig::Gizo(cfg) => Ok(cfg),
         _ => Err(error::config("GIZO admin calls need provider: 'gizo'.")),
-    }
-}
-
-/// A transport for one-off calls with the client's `fetch` and timeout.
-impl Inner {
-    pub(super) fn transport(&self) -> JsTransport {
-        JsTransport {
-            fetch: self.settings.fetch.clone(),
-            timeout_ms: self.settings.extras.timeout_ms,
-        }
     }
 }

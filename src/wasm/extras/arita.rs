@@ -8,11 +8,7 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::client::AuthClient;
-use super::driver::{js_err, session_js, Inner};
-use super::ops::Op;
-use super::{error, js};
-use crate::client::Transport;
+use super::{send, string, user_token, JsResult};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
 use crate::provider::arita::{
@@ -21,11 +17,14 @@ use crate::provider::arita::{
 };
 use crate::provider::ProviderConfig;
 use crate::secret::{OtpCode, Secret};
+use crate::wasm::client::AuthClient;
+use crate::wasm::driver::{js_err, session_js, Inner, Reset};
+use crate::wasm::{error, js};
 use crate::Error;
 
-/// Which Arita call an [`Op::Arita`] is (its two arguments are the JS arguments).
+/// Which Arita call [`run`] makes (its two arguments are the JS arguments).
 #[derive(Clone, Copy)]
-pub enum Call {
+enum Call {
     /// `aritaAccountCheck(loginId)`.
     AccountCheck,
     /// `aritaUsernameInfo(username)`.
@@ -44,14 +43,6 @@ pub enum Call {
     VerifyForgotPassword,
     /// `aritaResetPassword(password)`.
     ResetPassword,
-}
-
-/// Where the forgotten-password flow of a client stands.
-pub enum Reset {
-    /// The code was sent; the `otpToken` to echo.
-    CodeSent(Secret),
-    /// The code was accepted; the token that may set the new password.
-    Verified(Secret),
 }
 
 #[wasm_bindgen]
@@ -139,13 +130,13 @@ impl AuthClient {
 
 impl AuthClient {
     fn arita(&self, call: Call, a: JsValue, b: JsValue) -> Promise {
-        self.call(Op::Arita(call, a, b))
+        self.extra(Box::new(move |inner| Box::pin(run(inner, call, a, b))))
     }
 }
 
 /// Performs one Arita call: the token where the call needs one, then build → send →
 /// parse (one `send` for every call keeps the wasm small).
-pub(super) async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> JsResult {
+async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> JsResult {
     let ProviderConfig::Arita(cfg) = &inner.settings.extras.provider else {
         return Err(error::config("Arita calls need provider: 'arita'."));
     };
@@ -272,29 +263,11 @@ impl Out {
     }
 }
 
-/// What every call resolves to, or the `AuthError` it rejects with.
-type JsResult = Result<JsValue, JsValue>;
-
-/// A string argument, or `invalid_input` naming it.
-pub(super) fn string(v: JsValue, name: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| {
-        let mut m = String::from(name);
-        m.push_str(" must be a string.");
-        error::js_error("invalid_input", &m)
-    })
-}
-
 /// A password argument, checked locally (`invalid_input` for a weak one).
 fn password(v: JsValue) -> Result<Secret, JsValue> {
     let password = Secret::new(string(v, "password")?);
     arita::validate_password(&password).map_err(|e| js_err(&e))?;
     Ok(password)
-}
-
-/// The signed-in user's token (refreshed when due), or `not_signed_in`.
-pub(super) async fn user_token(inner: &Inner) -> Result<Secret, JsValue> {
-    inner.ready().await;
-    inner.core.get_token().await.map_err(|e| js_err(&e))
 }
 
 /// `invalid_state` for a reset step taken out of order.
@@ -303,9 +276,4 @@ fn no_reset(hint: &str) -> JsValue {
     m.push_str(hint);
     m.push('.');
     error::js_error("invalid_state", &m)
-}
-
-/// Sends a built request with the client's `fetch` and timeout.
-pub(super) async fn send(inner: &Inner, req: HttpRequest) -> Result<HttpResponse, JsValue> {
-    inner.transport().send(req).await.map_err(|e| js_err(&e))
 }

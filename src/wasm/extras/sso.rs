@@ -4,21 +4,20 @@
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::arita::{send, string, user_token};
-use super::client::AuthClient;
-use super::driver::{js_err, Inner};
-use super::ops::Op;
-use super::{error, js};
+use super::{send, string, user_token, JsResult};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
 use crate::provider::sso::{self, EmailInput, EmailOptinInput, EmailState, UserInput, UserStatus};
 use crate::provider::ProviderConfig;
 use crate::secret::Secret;
+use crate::wasm::client::AuthClient;
+use crate::wasm::driver::{js_err, Inner};
+use crate::wasm::{error, js};
 use crate::Error;
 
-/// Which SSO call an [`Op::Sso`] is (its two arguments are the JS arguments).
+/// Which SSO call [`run`] makes (its two arguments are the JS arguments).
 #[derive(Clone, Copy)]
-pub enum Call {
+enum Call {
     /// `ssoUserStatus(numbers)`.
     UserStatus,
     /// `ssoGetUser()`.
@@ -95,18 +94,13 @@ impl AuthClient {
 
 impl AuthClient {
     fn sso(&self, call: Call, a: JsValue, b: JsValue) -> Promise {
-        self.call(Op::Sso(call, a, b))
+        self.extra(Box::new(move |inner| Box::pin(run(inner, call, a, b))))
     }
 }
 
 /// Performs one SSO call: the user's token and number where the call needs them, then
 /// build → send → parse (one `send` for every call keeps the wasm small).
-pub(super) async fn run(
-    inner: &Inner,
-    call: Call,
-    a: JsValue,
-    b: JsValue,
-) -> Result<JsValue, JsValue> {
+async fn run(inner: &Inner, call: Call, a: JsValue, b: JsValue) -> JsResult {
     let ProviderConfig::Sso(cfg) = &inner.settings.extras.provider else {
         return Err(error::config("SSO calls need provider: 'sso'."));
     };

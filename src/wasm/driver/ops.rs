@@ -6,6 +6,9 @@
 //! `spawn_local` instantiation instead of one per method, which keeps the wasm small.
 //! `run` owns an `Rc` of the shared state, so concurrent calls never hold a `&self`
 //! borrow across an `await`.
+//!
+//! The extra endpoints (`extras/`, feature `extras`) come in as [`Op::Extra`]: a boxed
+//! function of the state that they build, so this module never names them.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,14 +18,13 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
-use super::driver::{js_err, Inner, JsClock, Slot, Work};
-#[cfg(feature = "extras")]
-use super::{admin, arita, sso};
-use super::{error, host, js};
+use super::{js_err, session_js, Inner, Slot, Work};
 use crate::client::Clock;
 use crate::json::Value;
 use crate::secret::Secret;
 use crate::session::{CodeInfo, RefreshStrategy};
+use crate::wasm::io::JsClock;
+use crate::wasm::{error, host, js};
 
 /// One asynchronous operation (the `JsValue`s are the JS arguments, checked in [`run`]).
 pub enum Op {
@@ -44,18 +46,9 @@ pub enum Op {
     SignOut,
     /// `fetch(url, init)`.
     Fetch(JsValue, JsValue),
-    /// `gizoAccessToken(clientId, clientSecret)`.
+    /// One of the extra endpoints (GIZO's admin calls, Arita's and SSO's other calls).
     #[cfg(feature = "extras")]
-    GizoAccessToken(JsValue, JsValue),
-    /// `gizoClientToken(adminToken, userId)`.
-    #[cfg(feature = "extras")]
-    GizoClientToken(JsValue, JsValue),
-    /// One of Arita's extra calls, with its JS arguments.
-    #[cfg(feature = "extras")]
-    Arita(arita::Call, JsValue, JsValue),
-    /// One of SSO's extra calls, with its JS arguments.
-    #[cfg(feature = "extras")]
-    Sso(sso::Call, JsValue, JsValue),
+    Extra(Extra),
     /// The part of [`Inner::guarded`] that holds the cross-tab lock.
     Locked(Work, Slot),
     /// Call the listeners with the queued events.
@@ -84,10 +77,15 @@ pub fn spawn(inner: &Rc<Inner>, op: Op) {
 
 /// A boxed operation future: each operation is its own state machine (a named function
 /// in a size profile) instead of one arm of a single large one.
-type Fut<'a> = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>> + 'a>>;
+pub type Fut<'a> = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>> + 'a>>;
+
+/// An extra endpoint's call, built by `extras/` with its JS arguments: given the state,
+/// its future.
+#[cfg(feature = "extras")]
+pub type Extra = Box<dyn for<'a> FnOnce(&'a Inner) -> Fut<'a>>;
 
 /// Performs `op`; every failure is an `AuthError`.
-pub async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
+async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
     let inner = &inner;
     let fut: Fut<'_> = match op {
         // Under the lock when a session is stored (see `Work::Restore`); without one
@@ -108,13 +106,7 @@ pub async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
         Op::SignOut => Box::pin(sign_out(inner)),
         Op::Fetch(url, init) => Box::pin(fetch(inner, url, init)),
         #[cfg(feature = "extras")]
-        Op::GizoAccessToken(id, secret) => Box::pin(admin::access_token(inner, id, secret)),
-        #[cfg(feature = "extras")]
-        Op::GizoClientToken(admin, user) => Box::pin(admin::client_token(inner, admin, user)),
-        #[cfg(feature = "extras")]
-        Op::Arita(call, a, b) => Box::pin(arita::run(inner, call, a, b)),
-        #[cfg(feature = "extras")]
-        Op::Sso(call, a, b) => Box::pin(sso::run(inner, call, a, b)),
+        Op::Extra(call) => call(inner),
         Op::Locked(work, out) => Box::pin(unit(inner.locked(work, out))),
         Op::Flush => {
             inner.flush();
@@ -182,11 +174,7 @@ async fn code_step(
             .await
             .map(|c| challenge_js(&c)),
         Step::Resend => inner.core.resend_code().await.map(|c| challenge_js(&c)),
-        Step::Verify => inner
-            .core
-            .verify(&arg)
-            .await
-            .map(|s| super::driver::session_js(&s)),
+        Step::Verify => inner.core.verify(&arg).await.map(|s| session_js(&s)),
     };
     inner.persist().await?;
     r.map_err(|e| js_err(&e))
