@@ -29,6 +29,7 @@ mod types;
 mod util;
 
 pub use client::{AuthClient, Probe};
+pub use util::{decode_token, normalize_phone};
 
 /// The heap of the wasm module: `lol_alloc`'s free list (first fit, neighbours merged
 /// on free) instead of std's dlmalloc, −2.4 KB gzip. The SDK's heap is small and
@@ -38,4 +39,3 @@ pub use client::{AuthClient, Probe};
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
-pub use util::{decode_token, normalize_phone};
