@@ -110,9 +110,11 @@ impl Plan {
     /// The record's [`Jump`] table from `field` on (computed on first use; empty when
     /// `field` is not part of the record, and the matcher then computes its own).
     fn jumps(&self, field: &str) -> &'static [Jump] {
-        let Some((record, table)) = REGIONS
+        let tables = tables();
+        let Some((record, table)) = tables
+            .records
             .get(self.record)
-            .zip(tables().jumps.get(self.record))
+            .zip(tables.jumps.get(self.record))
         else {
             return &[];
         };
@@ -234,6 +236,10 @@ impl Formats {
 
 /// The table's records parsed once: what every parse would otherwise split again.
 struct Tables {
+    /// The `REGIONS` records, one per line there.
+    records: Vec<&'static str>,
+    /// The `CALLING_CODES` lines as (calling code, region ids).
+    codes: Vec<(u16, &'static str)>,
     /// Every plan, sorted by id like `REGIONS`.
     plans: Vec<Plan>,
     /// Every calling code (sorted, like `CALLING_CODES`) with its plans, main first.
@@ -252,26 +258,36 @@ struct Tables {
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let plans: Vec<Plan> = REGIONS
+        let records: Vec<&'static str> = REGIONS.lines().collect();
+        let codes: Vec<(u16, &'static str)> = CALLING_CODES
+            .lines()
+            .filter_map(|line| {
+                let (cc, ids) = line.split_once(':')?;
+                Some((cc.parse().ok()?, ids))
+            })
+            .collect();
+        let plans: Vec<Plan> = records
             .iter()
             .enumerate()
             .filter_map(|(i, r)| Plan::from_record(i, r))
             .collect();
-        let by_code = CALLING_CODES
+        let by_code = codes
             .iter()
             .map(|&(cc, ids)| {
                 let of_code = ids.split(' ').filter_map(|id| find_plan(&plans, id));
                 (cc, of_code.collect())
             })
             .collect();
-        let jumps = REGIONS.iter().map(|_| OnceLock::new()).collect();
-        let mut types: Vec<Vec<NumberType>> = REGIONS.iter().map(|_| Vec::new()).collect();
+        let jumps = records.iter().map(|_| OnceLock::new()).collect();
+        let mut types: Vec<Vec<NumberType>> = records.iter().map(|_| Vec::new()).collect();
         for plan in &plans {
             if let Some(slot) = types.get_mut(plan.record) {
                 *slot = plan.number_types();
             }
         }
         Tables {
+            records,
+            codes,
             plans,
             types,
             by_code,
@@ -329,8 +345,9 @@ fn plans_of(cc: u16) -> Option<&'static [Plan]> {
 /// The region ids of a calling code, main first (`"US AG AI …"`), or the
 /// non-geographic entity's id.
 pub(crate) fn regions_of(cc: u16) -> Option<&'static str> {
-    let i = CALLING_CODES.binary_search_by_key(&cc, |&(c, _)| c).ok()?;
-    CALLING_CODES.get(i).map(|&(_, ids)| ids)
+    let codes = &tables().codes;
+    let i = codes.binary_search_by_key(&cc, |&(c, _)| c).ok()?;
+    codes.get(i).map(|&(_, ids)| ids)
 }
 
 /// The region of a national number among those sharing its calling code
@@ -356,7 +373,7 @@ pub(crate) fn region_for(cc: u16, national: &[u8]) -> Option<Plan> {
 /// Every region id, sorted (`"AC"`, `"AD"`, …).
 pub(crate) fn region_ids() -> impl Iterator<Item = &'static str> {
     REGIONS
-        .iter()
+        .lines()
         .filter_map(|r| r.split(' ').next())
         .filter(|id| id.bytes().all(|b| b.is_ascii_uppercase()))
 }
@@ -384,7 +401,9 @@ mod tests {
             let plan = Plan::by_id(id).map(|p| p.id);
             assert_eq!(plan, Some(id));
         }
-        for &(cc, ids) in CALLING_CODES {
+        assert_eq!(tables().records.len(), REGIONS.lines().count());
+        assert_eq!(tables().codes.len(), CALLING_CODES.lines().count());
+        for &(cc, ids) in &tables().codes {
             for id in ids.split(' ') {
                 assert_eq!(Plan::by_id(id).map(|p| p.calling_code), Some(cc), "{id}");
             }
