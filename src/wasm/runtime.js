@@ -461,6 +461,128 @@ export function decodedToken(partsText, expiresAt, issuedAt, notBefore) {
   };
 }
 
+/**
+ * `decodeToken` for the tokens where JavaScript's own `atob`, `TextDecoder` and
+ * `JSON.parse` provably give what the Rust decoder gives; `undefined` for every other
+ * input, which the entries then hand to the Rust decoder (it decides those, and makes
+ * every error). Only a subset is taken here, each condition one Rust checks too: three
+ * parts of the base64url alphabet, unpadded, of a possible length and with no stray bits
+ * (`src/token/base64url.rs`); header and claims of valid UTF-8 without a BOM, JSON
+ * objects with at most 128 brackets (Rust's nesting limit is 128 levels); no number
+ * written with a fraction or exponent in the claims (so `exp`, `iat`, `nbf` come from
+ * plain digits, exactly as Rust reads them); a string `alg`, `typ`/`kid`/`sub`/`iss`
+ * strings where present, `aud` a string or strings, and times that are integers in
+ * 0..2^53. `tests/package/decode-token-fast.mjs` checks it against the Rust decoder on
+ * every kind of input. Faster than the wasm path: no copy into wasm memory and no second
+ * pass over the JSON (BENCHMARKS, "decodeToken").
+ */
+export function decodeFast(t) {
+  if (typeof t !== 'string' || typeof atob !== 'function') return undefined;
+  const a = t.indexOf('.');
+  const b = t.indexOf('.', a + 1);
+  // `atob` refuses what is outside its alphabet, and `partText` sees by the length of
+  // its output whether it skipped whitespace or `=`; `+` and `/` it would take.
+  if (b < 0 || t.indexOf('.', b + 1) >= 0 || t.indexOf('+') >= 0 || t.indexOf('/') >= 0) {
+    return undefined;
+  }
+  if (!tail(t, 0, a) || !tail(t, a + 1, b) || !tail(t, b + 1, t.length) || !SIG.test(t.slice(b + 1))) {
+    return undefined;
+  }
+  const header = object(partText(t.slice(0, a), false));
+  const claims = header && object(partText(t.slice(a + 1, b), true));
+  if (!claims || typeof header.alg !== 'string' || !optString(header.typ) || !optString(header.kid)) {
+    return undefined;
+  }
+  const { exp, iat, nbf, aud } = claims;
+  if (!optTime(exp) || !optTime(iat) || !optTime(nbf) || !optString(claims.sub) || !optString(claims.iss)) {
+    return undefined;
+  }
+  if (!optString(aud) && !(Array.isArray(aud) && aud.every((x) => typeof x === 'string'))) {
+    return undefined;
+  }
+  return {
+    header,
+    claims,
+    expiresAt: exp === undefined ? null : exp * 1000,
+    issuedAt: iat === undefined ? null : iat * 1000,
+    notBefore: nbf === undefined ? null : nbf * 1000,
+    subject: claims.sub ?? null,
+  };
+}
+
+/** A part of the base64url alphabet (no `=`, no whitespace). */
+const SIG = /^[\w-]*$/;
+const B64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Whether `t[from..to]` (of the alphabet) ends as Rust's decoder requires: a length
+ * that is not 1 mod 4, and zero bits after the last byte. */
+function tail(t, from, to) {
+  const r = (to - from) & 3;
+  return r === 0 || (r !== 1 && (B64_DIGITS.indexOf(t[to - 1]) & (r === 2 ? 15 : 3)) === 0);
+}
+
+/** Anything that makes a claims text need a closer look: a non-ASCII byte, or a number
+ * with a fraction or an exponent. */
+const ODD_CLAIMS = /[^\x00-\x7f]|[0-9][.eE]/;
+const NON_ASCII = /[^\x00-\x7f]/;
+let utf8Decoder;
+
+/** The JSON text a base64url part holds, where Rust reads the same; else undefined. */
+function partText(p, claims) {
+  let text;
+  try {
+    text = atob(p.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return undefined; // a character outside the alphabet
+  }
+  if (text.length !== (p.length * 3) >> 2) return undefined; // whitespace or `=` skipped
+  if ((claims ? ODD_CLAIMS : NON_ASCII).test(text)) {
+    if (claims && /[0-9][.eE]/.test(text)) return undefined;
+    // UTF-8 (`atob` gave its bytes as code units): decoded strictly, a BOM kept (so
+    // JSON.parse refuses it, as Rust does).
+    if (typeof TextDecoder !== 'function') return undefined;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    try {
+      utf8Decoder = utf8Decoder || new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+      text = utf8Decoder.decode(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+  // Valid JSON 128 levels deep takes 256 characters; a longer text, at most 128 brackets.
+  if (text.length > 256 && brackets(text, '[') + brackets(text, '{') > 128) return undefined;
+  return text;
+}
+
+/** `text` parsed, when it is a JSON object; else undefined. */
+function object(text) {
+  if (text === undefined) return undefined;
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+
+/** How many `c` are in `text` (counting stops past 128). */
+function brackets(text, c) {
+  let n = 0;
+  for (let i = text.indexOf(c); i >= 0 && n <= 128; i = text.indexOf(c, i + 1)) n++;
+  return n;
+}
+
+function optString(v) {
+  return v === undefined || typeof v === 'string';
+}
+
+/** An absent NumericDate, or one of plain digits that an f64 holds exactly. */
+function optTime(v) {
+  return v === undefined || (Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0));
+}
+
 let encoder;
 let scratch = new Uint8Array(0);
 export function utf8(v) {

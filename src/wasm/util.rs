@@ -52,7 +52,9 @@ fn phone_fields(p: &PhoneNumber) -> String {
 }
 
 /// Decodes a JWT for display and timing (no signature check). Throws an `AuthError`
-/// (`invalid_token`) for anything that is not a JWT.
+/// (`invalid_token`) for anything that is not a JWT. The package's entries call it for
+/// every token that `decodeFast` (runtime.js) does not take: that one decides in
+/// JavaScript only where it provably agrees with this function.
 #[wasm_bindgen(js_name = decodeToken, unchecked_return_type = "DecodedToken")]
 pub fn decode_token(
     #[wasm_bindgen(unchecked_param_type = "string")] token: &JsValue,

@@ -121,6 +121,7 @@ fn package_tests(url: &str) -> Result {
         "node-full-test.mjs",
         "security-test.mjs",
         "decode-token-jose.mjs",
+        "decode-token-fast.mjs",
         "types-test.ts",
         "check-dts.mjs",
     ] {
@@ -160,6 +161,12 @@ fn package_tests(url: &str) -> Result {
         Command::new("node")
             .current_dir(&work)
             .arg("decode-token-jose.mjs"),
+    )?;
+    eprintln!("\n--- decodeToken: its JavaScript fast path against the Rust decoder ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .arg("decode-token-fast.mjs"),
     )?;
     eprintln!("\n--- Node 20: no leaks (16k clients disposed/dropped, 3k sign-in/out, refresh and 401 cycles, error paths) ---");
     tools::run(
