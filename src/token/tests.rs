@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use serde_json::json;
 
-use super::texts_tests::decode_both;
+use super::decode_tests::decode_checked;
 use super::*;
 use crate::json;
 
@@ -25,7 +25,7 @@ fn jwt(claims: serde_json::Value) -> String {
 
 #[test]
 fn decodes_header_and_typed_claims() {
-    let t = decode_both(&jwt_from_text(
+    let t = decode_checked(&jwt_from_text(
         r#"{"alg":"RS256","typ":"JWT","kid":"key-1"}"#,
         r#"{"sub":"u-42","iss":"https://issuer","aud":"app","exp":1700003600,"iat":1700000000,"nbf":1699999990,"phone":"+491747707607"}"#,
     ))
@@ -58,16 +58,16 @@ fn decodes_header_and_typed_claims() {
 
 #[test]
 fn audience_as_array_and_absent_claims() {
-    let t = decode_both(&jwt(json!({"aud": ["a", "b"]}))).unwrap();
+    let t = decode_checked(&jwt(json!({"aud": ["a", "b"]}))).unwrap();
     assert_eq!(t.claims().aud, vec!["a".to_owned(), "b".to_owned()]);
-    let t = decode_both(&jwt(json!({}))).unwrap();
+    let t = decode_checked(&jwt(json!({}))).unwrap();
     let c = t.claims();
     assert!(c.aud.is_empty() && c.exp.is_none() && c.sub.is_none() && c.all.is_empty());
 }
 
 #[test]
 fn fractional_numeric_dates_round_down() {
-    let t = decode_both(&jwt(json!({"exp": 1700000000.9, "iat": 1.5e9}))).unwrap();
+    let t = decode_checked(&jwt(json!({"exp": 1700000000.9, "iat": 1.5e9}))).unwrap();
     assert_eq!(t.claims().exp, Some(1_700_000_000));
     assert_eq!(t.claims().iat, Some(1_500_000_000));
 }
@@ -75,7 +75,7 @@ fn fractional_numeric_dates_round_down() {
 /// `exp` as written, decoded: the claim or the error.
 fn exp_of(literal: &str) -> Result<Option<u64>, TokenError> {
     let claims = format!(r#"{{"exp":{literal}}}"#);
-    decode_both(&jwt_from_text(r#"{"alg":"HS256"}"#, &claims)).map(|t| t.claims().exp)
+    decode_checked(&jwt_from_text(r#"{"alg":"HS256"}"#, &claims)).map(|t| t.claims().exp)
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn numeric_date_literals_read_as_the_float_code_did() {
 
 #[test]
 fn utf8_payloads() {
-    let t = decode_both(&jwt(json!({"name": "José Müller 👩‍💻", "sub": "Ωμέγα"}))).unwrap();
+    let t = decode_checked(&jwt(json!({"name": "José Müller 👩‍💻", "sub": "Ωμέγα"}))).unwrap();
     assert_eq!(t.claims().get_str("name"), Some("José Müller 👩‍💻"));
     assert_eq!(t.subject(), Some("Ωμέγα"));
 }
@@ -123,13 +123,13 @@ fn bearer_prefix_any_case_and_whitespace() {
         format!("  Bearer\t{token}\n"),
         token.clone(),
     ] {
-        let t = decode_both(&input).unwrap();
+        let t = decode_checked(&input).unwrap();
         assert_eq!(t.subject(), Some("x"));
         assert_eq!(t.secret().expose(), token, "raw keeps no prefix");
     }
-    assert_eq!(decode_both("Bearer"), Err(TokenError::NotAJwt));
+    assert_eq!(decode_checked("Bearer"), Err(TokenError::NotAJwt));
     assert_eq!(
-        decode_both("Bearerx.y.z"),
+        decode_checked("Bearerx.y.z"),
         Err(TokenError::BadBase64 { part: 1 })
     );
 }
@@ -146,9 +146,9 @@ fn padded_and_unpadded_base64() {
         b64(b"sig", true)
     );
     assert_eq!(padded.matches("==").count(), 2, "{padded}");
-    assert_eq!(decode_both(&padded).unwrap().subject(), Some("abc"));
+    assert_eq!(decode_checked(&padded).unwrap().subject(), Some("abc"));
     assert_eq!(
-        decode_both(&jwt_from_text(header, claims))
+        decode_checked(&jwt_from_text(header, claims))
             .unwrap()
             .subject(),
         Some("abc")
@@ -162,7 +162,7 @@ fn unsecured_token_with_empty_signature_decodes() {
         b64(br#"{"alg":"none"}"#, false),
         b64(b"{}", false)
     );
-    assert_eq!(decode_both(&token).unwrap().alg(), "none");
+    assert_eq!(decode_checked(&token).unwrap().alg(), "none");
 }
 
 #[test]
@@ -175,7 +175,7 @@ fn not_three_parts() {
         "....",
         "Bearer abc",
     ] {
-        assert_eq!(decode_both(input), Err(TokenError::NotAJwt), "{input:?}");
+        assert_eq!(decode_checked(input), Err(TokenError::NotAJwt), "{input:?}");
     }
     assert_eq!(
         TokenError::NotAJwt.to_string(),
@@ -196,7 +196,7 @@ fn bad_base64_names_the_part() {
     ];
     for (input, part) in cases {
         assert_eq!(
-            decode_both(&input),
+            decode_checked(&input),
             Err(TokenError::BadBase64 { part }),
             "{input}"
         );
@@ -226,7 +226,7 @@ fn bad_json_names_the_part() {
     ];
     for (input, part) in cases {
         assert_eq!(
-            decode_both(&input),
+            decode_checked(&input),
             Err(TokenError::BadJson { part }),
             "{input}"
         );
@@ -237,13 +237,13 @@ fn bad_json_names_the_part() {
 fn header_and_claims_must_be_objects() {
     for claims in ["[]", "\"sub\"", "42", "null", "true"] {
         assert_eq!(
-            decode_both(&jwt_from_text(r#"{"alg":"HS256"}"#, claims)),
+            decode_checked(&jwt_from_text(r#"{"alg":"HS256"}"#, claims)),
             Err(TokenError::ClaimsNotObject),
             "{claims}"
         );
     }
     assert_eq!(
-        decode_both(&jwt_from_text("[\"HS256\"]", "{}")),
+        decode_checked(&jwt_from_text("[\"HS256\"]", "{}")),
         Err(TokenError::HeaderNotObject)
     );
 }
@@ -257,7 +257,7 @@ fn header_members_are_typed() {
         (r#"{"alg":"HS256","typ":null}"#, "typ"),
     ] {
         assert_eq!(
-            decode_both(&jwt_from_text(header, "{}")),
+            decode_checked(&jwt_from_text(header, "{}")),
             Err(TokenError::InvalidHeader { name }),
             "{header}"
         );
@@ -277,7 +277,7 @@ fn registered_claims_are_typed() {
         (json!({"aud": ["ok", 2]}), "aud"),
     ] {
         assert_eq!(
-            decode_both(&jwt(claims.clone())),
+            decode_checked(&jwt(claims.clone())),
             Err(TokenError::InvalidClaim { name }),
             "{claims}"
         );
@@ -289,7 +289,7 @@ fn debug_and_display_redact() {
     let token = jwt(
         json!({"sub": "u-1", "exp": 1700000000, "phone": "+491747707607", "email": "jose@example.com"}),
     );
-    let t = decode_both(&token).unwrap();
+    let t = decode_checked(&token).unwrap();
     let shown = format!("{t:?} {t} {:?}", t.claims());
     for secret in [
         "+491747707607",
@@ -312,7 +312,7 @@ const MIN: u64 = 60_000;
 #[test]
 fn expiry_uses_server_lifetime_on_local_clock() {
     // Issued at 1_700_000_000 s for one hour, but the device clock is a day behind.
-    let t = decode_both(&jwt(
+    let t = decode_checked(&jwt(
         json!({"iat": 1_700_000_000u64, "exp": 1_700_003_600u64}),
     ))
     .unwrap();
@@ -333,11 +333,11 @@ fn expiry_uses_server_lifetime_on_local_clock() {
 
 #[test]
 fn expiry_without_iat_trusts_exp_and_without_exp_never_expires() {
-    let t = decode_both(&jwt(json!({"exp": 2_000_000_000u64}))).unwrap();
+    let t = decode_checked(&jwt(json!({"exp": 2_000_000_000u64}))).unwrap();
     let e = t.expiry(5);
     assert_eq!(e.expires_at, Some(2_000_000_000_000));
     assert!(e.is_expired(2_000_000_000_000, 0));
-    let t = decode_both(&jwt(json!({"iat": 2_000_000_000u64}))).unwrap();
+    let t = decode_checked(&jwt(json!({"iat": 2_000_000_000u64}))).unwrap();
     let e = t.expiry(5);
     assert_eq!((e.expires_at, e.expires_in(u64::MAX)), (None, None));
     assert!(!e.is_expired(u64::MAX, 0) && !e.refresh_due(u64::MAX, MIN));
@@ -345,7 +345,7 @@ fn expiry_without_iat_trusts_exp_and_without_exp_never_expires() {
 
 #[test]
 fn exp_before_iat_expires_at_once() {
-    let t = decode_both(&jwt(json!({"iat": 100, "exp": 50}))).unwrap();
+    let t = decode_checked(&jwt(json!({"iat": 100, "exp": 50}))).unwrap();
     assert!(t.expiry(1_000).is_expired(1_000, 0));
 }
 
@@ -478,12 +478,12 @@ proptest! {
 
     #[test]
     fn decode_never_panics_on_arbitrary_strings(s in ".*") {
-        let _ = decode_both(&s);
+        let _ = decode_checked(&s);
     }
 
     #[test]
     fn decode_never_panics_on_jwt_shaped_strings(s in jwt_shaped()) {
-        let _ = decode_both(&s);
+        let _ = decode_checked(&s);
         let t = SessionToken::new(&Secret::new(s.as_str()), 0);
         let _ = (t.is_expired(u64::MAX, u64::MAX), t.refresh_due(u64::MAX, u64::MAX), t.expires_in(0));
     }
@@ -502,7 +502,7 @@ proptest! {
 
     #[test]
     fn decode_never_panics_on_json_tokens(s in real_json_jwt()) {
-        if let Ok(t) = decode_both(&s) {
+        if let Ok(t) = decode_checked(&s) {
             let e = t.expiry(u64::MAX);
             let _ = (e.is_expired(u64::MAX, u64::MAX), e.refresh_due(0, u64::MAX), format!("{t:?}{t}"));
         }

@@ -62,18 +62,17 @@ pub fn decode_token(
     let text = host::utf8(token)
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| error::js_error("invalid_token", "The token must be a string."))?;
-    // The checks of `Token::decode` (base64url, UTF-8 JSON objects, `alg`, claim types),
-    // keeping the header and claims as text for `JSON.parse` rather than building them
-    // member by member across the boundary.
-    let t = Token::decode_texts(&text).map_err(|e| error::to_js(&crate::Error::from(e)))?;
+    let t = Token::decode(&text).map_err(|e| error::to_js(&crate::Error::from(e)))?;
+    // One text for one `JSON.parse`: `[header,claims]`.
+    let [header, claims] = t.texts();
+    let mut parts = String::with_capacity(header.len() + claims.len() + 3);
+    parts.push('[');
+    parts.push_str(&header);
+    parts.push(',');
+    parts.push_str(&claims);
+    parts.push(']');
+    let c = &t.claims;
     // Seconds to ms: exact as an f64 up to 2^53 ms (the year 287396).
     let ms = |s: Option<u64>| s.map(|s| s.saturating_mul(1000) as f64);
-    // One text, one `JSON.parse`: `[header,claims]` (both parts are checked JSON).
-    let mut parts = String::with_capacity(t.header.len() + t.claims.len() + 3);
-    parts.push('[');
-    parts.push_str(&t.header);
-    parts.push(',');
-    parts.push_str(&t.claims);
-    parts.push(']');
-    Ok(host::decoded_token(&parts, ms(t.exp), ms(t.iat), ms(t.nbf)))
+    Ok(host::decoded_token(&parts, ms(c.exp), ms(c.iat), ms(c.nbf)))
 }
