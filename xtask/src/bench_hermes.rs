@@ -19,7 +19,7 @@ use crate::Result;
 /// Measures and prints the Hermes rows; returns them as JSON (kept in `target/bench/`).
 pub fn run(quick: bool) -> Result<Value> {
     let tools = rn::ensure_tools()?;
-    let work = rn::fresh_project("phone-auth-hermes-bench")?;
+    let work = crate::pkg::fresh_project("phone-auth-hermes-bench", &[])?;
     let (n, warmup, passes, starts) = if quick {
         (1000, 1, 3, 3)
     } else {

@@ -365,6 +365,38 @@ pub fn test() -> Result {
     tests::run()
 }
 
+/// A new project `<temp>/<name>-<pid>` with the packed `pkg/` installed from its
+/// tarball (`npm pack`, as a user gets it), plus the npm packages `extra`; offline when
+/// there are none (the package has no dependencies).
+pub(crate) fn fresh_project(name: &str, extra: &[&str]) -> Result<PathBuf> {
+    let work = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    if work.exists() {
+        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    }
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let packed = tools::output(
+        command("npm")
+            .current_dir(pkg_dir())
+            .args(["pack", "--silent", "--pack-destination"])
+            .arg(&work),
+    )
+    .ok_or("npm pack failed")?;
+    let tarball = work.join(packed.lines().last().unwrap_or_default().trim());
+    write(
+        &work.join("package.json"),
+        &format!(r#"{{ "name": "{name}", "private": true, "type": "module" }}"#),
+    )?;
+    let mut install = command("npm");
+    install
+        .current_dir(&work)
+        .args(["install", "--no-audit", "--no-fund"]);
+    if extra.is_empty() {
+        install.arg("--offline");
+    }
+    tools::run(install.args(extra).arg(&tarball))?;
+    Ok(work)
+}
+
 fn read(p: &Path) -> Result<String> {
     std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
 }

@@ -17,7 +17,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{copy, read, write};
+use super::{copy, read};
 use crate::tools::{self, command, root};
 use crate::Result;
 
@@ -43,7 +43,7 @@ pub fn run() -> Result {
     if !crate::pkg::pkg_dir().join("rn/index.js").exists() {
         crate::pkg::build()?;
     }
-    let work = fresh_project("phone-auth-rn-test")?;
+    let work = crate::pkg::fresh_project("phone-auth-rn-test", &[])?;
     for f in [
         "scenario.js",
         "record.mjs",
@@ -129,34 +129,6 @@ pub fn run() -> Result {
     bundle_example(&tools, &work)?;
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
-}
-
-/// A new project in the temp directory with the packed `pkg/` installed.
-pub fn fresh_project(name: &str) -> Result<PathBuf> {
-    let work = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    if work.exists() {
-        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    }
-    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let packed = tools::output(
-        command("npm")
-            .current_dir(crate::pkg::pkg_dir())
-            .args(["pack", "--silent", "--pack-destination"])
-            .arg(&work),
-    )
-    .ok_or("npm pack failed")?;
-    let tarball = work.join(packed.lines().last().unwrap_or_default().trim());
-    write(
-        &work.join("package.json"),
-        &format!(r#"{{ "name": "{name}", "private": true, "type": "module" }}"#),
-    )?;
-    tools::run(
-        command("npm")
-            .current_dir(&work)
-            .args(["install", "--no-audit", "--no-fund", "--offline"])
-            .arg(&tarball),
-    )?;
-    Ok(work)
 }
 
 /// `metro build <entry>` for Android, production (`--dev false`: minified, like a release

@@ -84,38 +84,11 @@ const JOSE: &str = "jose@6.2.17";
 /// `decodeToken` against jose), `tsc --strict` over the declarations, and Vite 8 and
 /// webpack 5 builds (no configuration) run in Chromium.
 fn package_tests(url: &str) -> Result {
-    let pkg = super::pkg_dir();
-    let work = std::env::temp_dir().join(format!("phone-auth-package-{}", std::process::id()));
-    if work.exists() {
-        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    }
-    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let packed = tools::output(
-        command("npm")
-            .current_dir(&pkg)
-            .args(["pack", "--silent", "--pack-destination"])
-            .arg(&work),
-    )
-    .ok_or("npm pack failed")?;
-    let tarball = work.join(packed.lines().last().unwrap_or_default().trim());
-    let here = root().join("tests/package");
-    let manifest = r#"{ "name": "phone-auth-package-test", "private": true, "type": "module" }"#;
-    std::fs::write(work.join("package.json"), manifest).map_err(|e| e.to_string())?;
-    tools::run(
-        command("npm")
-            .current_dir(&work)
-            .args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                VITE,
-                WEBPACK,
-                WEBPACK_CLI,
-                TYPESCRIPT,
-                JOSE,
-            ])
-            .arg(&tarball),
+    let work = super::fresh_project(
+        "phone-auth-package",
+        &[VITE, WEBPACK, WEBPACK_CLI, TYPESCRIPT, JOSE],
     )?;
+    let here = root().join("tests/package");
     for f in [
         "node-test.mjs",
         "node-full-test.mjs",
