@@ -2,7 +2,7 @@
 //! libphonenumber-js does it (`tel:` URIs, finding the number in the text, the
 //! "viable phone number" check, extensions).
 
-use crate::text::cat;
+use crate::text::{self, cat};
 use std::borrow::Cow;
 
 use super::punctuation::is_punctuation;
@@ -55,7 +55,7 @@ pub(crate) fn extract(text: &str) -> Result<Extracted<'_>, PhoneError> {
         }
     };
     let isub = if number.as_bytes().contains(&b';') {
-        number.find(";isub=")
+        text::find(&number, ";isub=")
     } else {
         None
     };
@@ -93,7 +93,7 @@ fn phone_context(text: &str) -> Option<&str> {
     if !text.as_bytes().contains(&b';') {
         return None;
     }
-    let start = text.find(PHONE_CONTEXT)? + PHONE_CONTEXT.len();
+    let start = text::find(text, PHONE_CONTEXT)? + PHONE_CONTEXT.len();
     let rest = text.get(start..).unwrap_or("");
     Some(rest.split(';').next().unwrap_or(""))
 }
@@ -126,8 +126,8 @@ fn context_is_valid(context: &str) -> bool {
 /// The phone-context (when global) followed by what stands between `tel:` and
 /// `;phone-context=`.
 fn from_tel_uri<'a>(text: &'a str, context: &'a str) -> Cow<'a, str> {
-    let start = text.find("tel:").map_or(0, |i| i + 4);
-    let end = text.find(PHONE_CONTEXT).unwrap_or(text.len());
+    let start = text::find(text, "tel:").map_or(0, |i| i + 4);
+    let end = text::find(text, PHONE_CONTEXT).unwrap_or(text.len());
     let part = text.get(start.min(end)..start.max(end)).unwrap_or("");
     if context.starts_with('+') {
         Cow::Owned(cat!(context, part))

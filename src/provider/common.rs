@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{self, Map, ParseError, Value};
 use crate::secret::Secret;
-use crate::text::{cat, decimal};
+use crate::text::{self, cat, decimal};
 
 /// Whether a `Content-Type` value is JSON: `application/json`, `text/json` or any
 /// `application/…+json` (problem details, `application/vnd.sso.v1+json`).
@@ -168,11 +168,11 @@ const PLAIN_CODES: [&str; 12] = [
 /// `verification_code` are secret; `country_code` is not).
 pub(crate) fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    if SECRET_PARTS.iter().any(|s| k.contains(s)) {
+    if SECRET_PARTS.iter().any(|s| text::contains(&k, s)) {
         return true;
     }
     let mut rest = k.as_str();
-    while let Some(at) = rest.find("code") {
+    while let Some(at) = text::find(rest, "code") {
         let before = rest
             .get(..at)
             .unwrap_or_default()

@@ -15,6 +15,7 @@ use crate::http::{join_url, HttpRequest, HttpResponse, Method};
 use crate::json::Value;
 use crate::phone::{PhoneError, PhoneFormat, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
+use crate::text;
 
 /// Path of the code request.
 pub const CHECK_IDENTITY_PATH: &str = "/api/v1/User/checkIdentity";
@@ -332,14 +333,18 @@ fn error(resp: &HttpResponse) -> Error {
 
 /// Whether an `errors` key names `name` (ASCII case ignored, `$.` JSON-path prefix allowed).
 fn is_field(key: &str, name: &str) -> bool {
-    key.trim_start_matches("$.").eq_ignore_ascii_case(name)
+    let mut key = key;
+    while let Some(rest) = key.strip_prefix("$.") {
+        key = rest;
+    }
+    key.eq_ignore_ascii_case(name)
 }
 
 fn code_error(status: u16, message: Option<&str>) -> Error {
     let lower = message.unwrap_or_default().to_ascii_lowercase();
-    if lower.contains("expired") {
+    if text::contains(&lower, "expired") {
         Error::CodeExpired
-    } else if lower.contains("too many") {
+    } else if text::contains(&lower, "too many") {
         Error::TooManyAttempts
     } else {
         Error::InvalidCode {
