@@ -13,7 +13,7 @@ use crate::http::{join_url, HttpRequest, HttpResponse, Method};
 use crate::json::Value;
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::secret::{OtpCode, Secret};
-use crate::text::cat;
+use crate::text::{self, cat};
 use crate::token::Token;
 
 mod types;
@@ -59,7 +59,7 @@ pub fn parse_account_check(resp: &HttpResponse) -> Result<AccountCheck, Error> {
 fn is_unknown_user(message: &str) -> bool {
     ["用戶名不存在", "用户名不存在", "does not exist"]
         .iter()
-        .any(|n| message.to_ascii_lowercase().contains(n))
+        .any(|n| text::contains(&message.to_ascii_lowercase(), n))
 }
 
 /// `POST /app/auth/username/info`.
@@ -284,7 +284,7 @@ fn data(resp: &HttpResponse) -> Result<Value, Error> {
 fn known_message(status: u16, message: Option<&str>, retry: Option<u64>) -> Option<Error> {
     let m = message?;
     let lower = m.to_ascii_lowercase();
-    let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
+    let has = |needles: &[&str]| needles.iter().any(|n| text::contains(&lower, n));
     let owned = Some(m.to_owned());
     Some(if has(&["已過期", "已过期", "expired"]) {
         Error::CodeExpired
