@@ -168,12 +168,7 @@ impl HttpResponse {
 
     /// A bounded, lossy UTF-8 excerpt of the body for error messages (at most 200 chars).
     pub fn excerpt(&self) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        let mut out: String = text.chars().take(200).collect();
-        if text.chars().nth(200).is_some() {
-            out.push('…');
-        }
-        out
+        crate::text::clip(&crate::text::lossy(&self.body), 200)
     }
 }
 

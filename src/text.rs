@@ -54,6 +54,38 @@ pub fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()
 }
 
+/// `s` cut after `n` characters, with `…` when something was cut (error excerpts).
+pub fn clip(s: &str, n: usize) -> String {
+    for (count, (at, _)) in s.char_indices().enumerate() {
+        if count == n {
+            return cat!(s.get(..at).unwrap_or_default(), "…");
+        }
+    }
+    s.to_owned()
+}
+
+/// `bytes` as text, each invalid UTF-8 sequence replaced by U+FFFD: what
+/// `String::from_utf8_lossy` gives, without its chunk iterator.
+pub fn lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::new();
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                out.push_str(core::str::from_utf8(valid).unwrap_or_default());
+                out.push('\u{FFFD}');
+                // An incomplete sequence at the end is one replacement for all of it.
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(bytes.len());
+                bytes = bytes.get(skip..).unwrap_or_default();
+            }
+        }
+    }
+}
+
 /// Joins string-like values (`&str`, `String`, `&String`, [`decimal`]'s result) into
 /// one `String`: `cat!("HTTP ", decimal(status), ")")`.
 macro_rules! cat {
@@ -90,6 +122,32 @@ mod tests {
         ] {
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
             assert_eq!(contains(hay, needle), hay.contains(needle));
+        }
+    }
+
+    #[test]
+    fn clip_and_lossy_are_std_s() {
+        for s in ["", "abc", "ä€😀x", "ab😀"] {
+            for n in 0..6 {
+                let mut want: String = s.chars().take(n).collect();
+                if s.chars().nth(n).is_some() {
+                    want.push('…');
+                }
+                assert_eq!(clip(s, n), want, "{s:?} {n}");
+            }
+        }
+        let cases: [&[u8]; 8] = [
+            b"",
+            b"plain",
+            b"\xff",
+            b"a\xffb\xfe",
+            b"\xe2\x82",
+            b"ok\xe2\x82\xacok\xf0\x9f",
+            b"\xc0\x80\xed\xa0\x80",
+            b"\xf4\x90\x80\x80z",
+        ];
+        for bytes in cases {
+            assert_eq!(lossy(bytes), String::from_utf8_lossy(bytes), "{bytes:?}");
         }
     }
 

@@ -98,14 +98,10 @@ pub(crate) fn typed<T>(
 /// `<redacted>`, bounded like [`HttpResponse::excerpt`].
 pub(crate) fn malformed_json(resp: &HttpResponse, value: &Value, reason: &str) -> Error {
     let shown = scrub(value, false, false).to_json();
-    let mut excerpt: String = shown.chars().take(200).collect();
-    if shown.chars().nth(200).is_some() {
-        excerpt.push('…');
-    }
     Error::MalformedResponse {
         status: resp.status,
         reason: reason.to_owned(),
-        excerpt,
+        excerpt: text::clip(&shown, 200),
     }
 }
 
