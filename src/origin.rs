@@ -16,7 +16,7 @@
 //! `fetch` implementation then sends the request reaches the origin checked here.
 
 use crate::error::Error;
-use crate::text::{cat, push_decimal};
+use crate::text::{self, cat, push_decimal};
 
 /// `http` or `https`: the only schemes phone-auth talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,7 +230,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
             t => Ok((host, Some(t.strip_prefix(':').ok_or(UrlError::Port)?))),
         };
     }
-    Ok(match authority.rfind(':') {
+    Ok(match text::rfind_byte(authority, b':') {
         Some(i) => (
             authority.get(..i).unwrap_or_default(),
             authority.get(i + 1..),
@@ -269,12 +269,8 @@ fn parse_host(host: &str) -> Result<String, UrlError> {
     }
     // WHATWG's "ends in a number": the last label (a trailing dot aside) is digits or
     // `0x…`; such a host is an IPv4 address, which must then be a canonical dotted quad.
-    let last = lower
-        .strip_suffix('.')
-        .unwrap_or(&lower)
-        .rsplit('.')
-        .next()
-        .unwrap_or_default();
+    let name = lower.strip_suffix('.').unwrap_or(&lower);
+    let last = text::rfind_byte(name, b'.').map_or(name, |i| name.get(i + 1..).unwrap_or_default());
     let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
     if !last.is_empty() && numeric && !is_dotted_quad(&lower) {
         return Err(UrlError::Host);
@@ -485,9 +481,7 @@ pub fn resolve(reference: &str, base: &Url<'_>) -> Result<String, UrlError> {
         }
         Some(_) => {
             let path = base.path();
-            let dir = path
-                .rfind('/')
-                .map_or("/", |i| path.get(..=i).unwrap_or("/"));
+            let dir = text::rfind_byte(path, b'/').map_or("/", |i| path.get(..=i).unwrap_or("/"));
             out.push_str(dir);
             out.push_str(reference);
         }

@@ -54,6 +54,12 @@ pub fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()
 }
 
+/// Where the ASCII byte `b` last occurs in `s` (`str::rfind` of a char, without
+/// `core`'s reverse char searcher).
+pub fn rfind_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().rposition(|c| c == b)
+}
+
 /// `s` cut after `n` characters, with `…` when something was cut (error excerpts).
 pub fn clip(s: &str, n: usize) -> String {
     for (count, (at, _)) in s.char_indices().enumerate() {
@@ -122,6 +128,9 @@ mod tests {
         ] {
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
             assert_eq!(contains(hay, needle), hay.contains(needle));
+            for b in [b':', b'.', b'/', b'e'] {
+                assert_eq!(rfind_byte(hay, b), hay.rfind(char::from(b)));
+            }
         }
     }
 

@@ -111,8 +111,12 @@ fn context_is_valid(context: &str) -> bool {
         return false;
     }
     let name = context.strip_suffix('.').unwrap_or(context);
-    let mut labels = name.split('.');
-    let top = labels.next_back().unwrap_or("");
+    // The top label, and the labels before it.
+    let (rest, top) = match text::rfind_byte(name, b'.') {
+        Some(i) => (name.get(..i), name.get(i + 1..).unwrap_or("")),
+        None => (None, name),
+    };
+    let mut labels = rest.into_iter().flat_map(|l| l.split('.'));
     let digit_label = |l: &str| {
         l.starts_with(|c: char| is_digit(c))
             && l.ends_with(|c: char| is_digit(c))
