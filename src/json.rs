@@ -141,6 +141,11 @@ impl<K: Into<String>> FromIterator<(K, Value)> for Map {
 impl Value {
     /// An object from `(name, value)` pairs, in order.
     pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+        // One non-generic body for every N (each N was its own ~430-byte copy in wasm).
+        Value::object_of(Vec::from(members))
+    }
+
+    fn object_of(members: Vec<(&str, Value)>) -> Value {
         Value::Object(members.into_iter().collect())
     }
 
