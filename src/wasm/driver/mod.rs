@@ -395,7 +395,9 @@ impl Inner {
     }
 
     /// The part of [`Inner::guarded`] that runs while holding the lock.
-    pub async fn locked(self: &Rc<Self>, work: Work, out: Slot) {
+    /// Always `Ok(undefined)` (the result goes to `out`): the shape every operation's
+    /// future has, so the driver runs it as it is.
+    pub async fn locked(self: &Rc<Self>, work: Work, out: Slot) -> Result<JsValue, JsValue> {
         self.locked.set(self.locked.get() + 1);
         if !matches!(work, Work::Restore) {
             self.sync_from_store().await;
@@ -431,6 +433,7 @@ impl Inner {
         let p = self.persist().await;
         self.locked.set(self.locked.get().saturating_sub(1));
         *out.borrow_mut() = Some(p.and(r));
+        Ok(JsValue::UNDEFINED)
     }
 
     /// Calls the listeners with the queued events.

@@ -90,13 +90,14 @@ async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
     let fut: Fut<'_> = match op {
         // Under the lock when a session is stored (see `Work::Restore`); without one
         // there is nothing to refresh, and no lock round trip at start.
-        Op::Restore => Box::pin(unit(async {
+        Op::Restore => Box::pin(async {
             if inner.session_stored().await {
                 let _ = inner.guarded(Work::Restore).await;
             } else {
                 inner.restore().await;
             }
-        })),
+            Ok(JsValue::UNDEFINED)
+        }),
         Op::RequestCode(phone) => Box::pin(code_step(inner, Some(phone), Step::Request)),
         Op::ResendCode => Box::pin(code_step(inner, None, Step::Resend)),
         Op::Verify(code) => Box::pin(code_step(inner, Some(code), Step::Verify)),
@@ -107,28 +108,24 @@ async fn run(inner: Rc<Inner>, op: Op) -> Result<JsValue, JsValue> {
         Op::Fetch(url, init) => Box::pin(fetch(inner, url, init)),
         #[cfg(feature = "extras")]
         Op::Extra(call) => call(inner),
-        Op::Locked(work, out) => Box::pin(unit(inner.locked(work, out))),
+        Op::Locked(work, out) => Box::pin(inner.locked(work, out)),
         Op::Flush => {
             inner.flush();
             return Ok(JsValue::UNDEFINED);
         }
-        Op::InitialSession(entry) => Box::pin(unit(initial_session(inner, entry))),
-        Op::AutoRefresh => Box::pin(unit(async {
+        Op::InitialSession(entry) => Box::pin(initial_session(inner, entry)),
+        Op::AutoRefresh => Box::pin(async {
             inner.ready().await;
             let _ = inner.guarded(Work::Tick).await;
             inner.arm_auto_refresh();
-        })),
-        Op::SyncTabs => Box::pin(unit(async {
+            Ok(JsValue::UNDEFINED)
+        }),
+        Op::SyncTabs => Box::pin(async {
             let _ = guarded(inner, Work::Sync).await;
-        })),
+            Ok(JsValue::UNDEFINED)
+        }),
     };
     fut.await
-}
-
-/// `undefined` once `f` is done.
-async fn unit(f: impl Future<Output = ()>) -> Result<JsValue, JsValue> {
-    f.await;
-    Ok(JsValue::UNDEFINED)
 }
 
 /// Which step of the code flow [`code_step`] takes.
@@ -200,11 +197,12 @@ async fn sign_out(inner: &Rc<Inner>) -> Result<JsValue, JsValue> {
 
 /// Gives a new listener `INITIAL_SESSION` (unless it unsubscribed meanwhile).
 /// Through the lock like `getSession()`: reading the session fires a due refresh.
-async fn initial_session(inner: &Rc<Inner>, entry: JsValue) {
+async fn initial_session(inner: &Rc<Inner>, entry: JsValue) -> Result<JsValue, JsValue> {
     let s = guarded(inner, Work::GetSession)
         .await
         .unwrap_or(JsValue::NULL);
     host::emit_to(&inner.listeners, &entry, "INITIAL_SESSION", &s);
+    Ok(JsValue::UNDEFINED)
 }
 
 /// Waits for the restore, then runs `work` (under the lock when due).
