@@ -131,7 +131,12 @@ fn build_in(src: &Path, target: &Path, out: &Path, features: &str) -> Result {
         command("wasm-opt")
             .arg(&wasm)
             .args(["-Oz", "--converge", "--low-memory-unused"])
-            .args(["--strip-debug", "--strip-producers", "-o"])
+            .args([
+                "--strip-debug",
+                "--strip-producers",
+                "--strip-target-features",
+                "-o",
+            ])
             .arg(&wasm)
             .args(WASM_FEATURES),
     )
