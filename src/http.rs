@@ -163,7 +163,7 @@ impl HttpResponse {
     /// `Retry-After` as delta-seconds (HTTP-date forms are ignored: they need a clock).
     pub fn retry_after(&self) -> Option<u64> {
         self.header("retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
+            .and_then(|v| crate::text::parse_u64(v.trim()))
     }
 
     /// A bounded, lossy UTF-8 excerpt of the body for error messages (at most 200 chars).

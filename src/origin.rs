@@ -199,7 +199,9 @@ pub fn parse(input: &str) -> Result<Url<'_>, UrlError> {
             let n: u16 = if digits.is_empty() {
                 0
             } else {
-                digits.parse().map_err(|_| UrlError::Port)?
+                text::parse_u64(digits)
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or(UrlError::Port)?
             };
             let default = match scheme {
                 Scheme::Http => 80,
@@ -287,7 +289,7 @@ fn is_dotted_quad(host: &str) -> bool {
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())
                 && !(p.len() > 1 && p.starts_with('0'))
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+                && text::parse_u64(p).is_some_and(|n| n <= 255)
         })
 }
 

@@ -60,6 +60,41 @@ pub fn rfind_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().rposition(|c| c == b)
 }
 
+/// `s` as a `u64` exactly as `str::parse::<u64>` reads it (an optional `+`, then at
+/// least one ASCII digit, `None` on overflow), without one copy of `core`'s integer
+/// parser per type: other widths go through `try_from`.
+pub fn parse_u64(s: &str) -> Option<u64> {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
+/// `s` as an `i64` exactly as `str::parse::<i64>` reads it (an optional sign).
+pub fn parse_i64(s: &str) -> Option<i64> {
+    match s.strip_prefix('-') {
+        // `-+5` is not a number: the magnitude must start with a digit.
+        Some(m) if !m.starts_with('+') => {
+            let m = parse_u64(m)?;
+            if m == 1 << 63 {
+                Some(i64::MIN)
+            } else {
+                i64::try_from(m).ok().map(|v| -v)
+            }
+        }
+        Some(_) => None,
+        None => i64::try_from(parse_u64(s)?).ok(),
+    }
+}
+
 /// `s` cut after `n` characters, with `…` when something was cut (error excerpts).
 pub fn clip(s: &str, n: usize) -> String {
     for (count, (at, _)) in s.char_indices().enumerate() {
@@ -157,6 +192,47 @@ mod tests {
         ];
         for bytes in cases {
             assert_eq!(lossy(bytes), String::from_utf8_lossy(bytes), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn parse_is_std_s() {
+        let cases = [
+            "",
+            "+",
+            "-",
+            "0",
+            "+0",
+            "-0",
+            "007",
+            "12",
+            "+12",
+            "-12",
+            "1 2",
+            " 1",
+            "1 ",
+            "1_0",
+            "+-1",
+            "-+1",
+            "++1",
+            "--1",
+            "٣",
+            "18446744073709551615",
+            "18446744073709551616",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "65535",
+            "65536",
+            "99999999999999999999999",
+            "1e3",
+        ];
+        for s in cases {
+            assert_eq!(parse_u64(s), s.parse::<u64>().ok(), "{s:?}");
+            assert_eq!(parse_i64(s), s.parse::<i64>().ok(), "{s:?}");
+            let as_u16 = parse_u64(s).and_then(|n| u16::try_from(n).ok());
+            assert_eq!(as_u16, s.parse::<u16>().ok(), "{s:?}");
         }
     }
 

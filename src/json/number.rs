@@ -62,7 +62,7 @@ fn decimal(text: &str) -> Option<Decimal> {
             let e = rest.get(at + 1..)?;
             let e = e.strip_prefix('+').unwrap_or(e);
             // Exponents beyond a few hundred only matter for zero/overflow.
-            let e: i64 = e.parse().ok().or_else(|| {
+            let e: i64 = crate::text::parse_i64(e).or_else(|| {
                 let neg = e.starts_with('-');
                 Some(if neg { -1000 } else { 1000 })
             })?;

@@ -43,16 +43,17 @@ pub(crate) struct Record {
 impl Record {
     /// `2,3-13;TEMPLATE;LEADING` (`1-` for an unbounded group); `None` when malformed.
     pub(crate) fn parse(record: &'static str) -> Option<Record> {
+        let small = |s: &str| u8::try_from(crate::text::parse_u64(s)?).ok();
         let mut fields = record.splitn(3, ';');
         let (groups, template, leading) = (fields.next()?, fields.next()?, fields.next()?);
         let mut spans = [(0u8, 0u8); MAX_GROUPS];
         let mut count = 0;
         for group in groups.split(',') {
             let (min, max) = match group.split_once('-') {
-                Some((min, "")) => (min.parse().ok()?, u8::MAX),
-                Some((min, max)) => (min.parse().ok()?, max.parse().ok()?),
+                Some((min, "")) => (small(min)?, u8::MAX),
+                Some((min, max)) => (small(min)?, small(max)?),
                 None => {
-                    let n = group.parse().ok()?;
+                    let n = small(group)?;
                     (n, n)
                 }
             };

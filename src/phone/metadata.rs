@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 use super::data::{CALLING_CODES, FORMATS, REGIONS};
 use super::format::Record;
 use super::pattern::{self, Jump, PrefixMatch};
+use crate::text;
 
 /// One region's (or non-geographic entity's) numbering plan.
 #[derive(Clone, Copy, Debug)]
@@ -55,7 +56,7 @@ impl Plan {
         Some(Plan {
             record,
             id: next(),
-            calling_code: next().parse().ok()?,
+            calling_code: u16::try_from(text::parse_u64(next())?).ok()?,
             idd: next(),
             pattern: next(),
             lengths: lengths_mask(next()),
@@ -159,7 +160,7 @@ impl Plan {
 /// `7,9,10` as bits ([`Plan`]'s `lengths`).
 fn lengths_mask(list: &str) -> u32 {
     list.split(',')
-        .filter_map(|l| l.parse::<usize>().ok())
+        .filter_map(|l| usize::try_from(text::parse_u64(l)?).ok())
         .fold(0, |mask, l| mask | length_bit(l))
 }
 
@@ -263,7 +264,7 @@ fn tables() -> &'static Tables {
             .lines()
             .filter_map(|line| {
                 let (cc, ids) = line.split_once(':')?;
-                Some((cc.parse().ok()?, ids))
+                Some((u16::try_from(text::parse_u64(cc)?).ok()?, ids))
             })
             .collect();
         let plans: Vec<Plan> = records
@@ -304,7 +305,7 @@ fn tables() -> &'static Tables {
 fn format_lines() -> impl Iterator<Item = (u16, &'static str)> {
     FORMATS.lines().filter_map(|line| {
         let (cc, records) = line.split_once(':')?;
-        Some((cc.parse().ok()?, records))
+        Some((u16::try_from(text::parse_u64(cc)?).ok()?, records))
     })
 }
 

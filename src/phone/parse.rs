@@ -104,7 +104,7 @@ fn calling_code(number: &[u8], default: Option<Plan>) -> Split<'_> {
 }
 
 fn parse_code(digits: &[u8]) -> Option<u16> {
-    core::str::from_utf8(digits).ok()?.parse().ok()
+    u16::try_from(crate::text::parse_u64(core::str::from_utf8(digits).ok()?)?).ok()
 }
 
 /// The number after the region's international prefix (`00`, `011`, `810`, …), unless

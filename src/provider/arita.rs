@@ -417,7 +417,7 @@ impl Flow for Config {
 fn nature_of(otp_token: &Secret) -> Option<OtpNature> {
     let token = Token::decode(otp_token.expose()).ok()?;
     let n = token.claims.get("nature")?;
-    let n = n.as_u64().or_else(|| n.as_str()?.trim().parse().ok())?;
+    let n = n.as_u64().or_else(|| text::parse_u64(n.as_str()?.trim()))?;
     OtpNature::try_from(u8::try_from(n).ok()?).ok()
 }
 

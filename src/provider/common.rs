@@ -210,7 +210,7 @@ pub(crate) fn retry_after(resp: &HttpResponse, body: Option<&Value>) -> Option<u
 fn as_seconds(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_ceil_u64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => text::parse_u64(s.trim()),
         _ => None,
     }
 }

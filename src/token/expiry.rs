@@ -184,7 +184,7 @@ impl fmt::Debug for SessionToken {
 pub(crate) fn stored_u64(v: &Value) -> Option<u64> {
     let text = v.as_number()?.as_str();
     if text.bytes().all(|b| b.is_ascii_digit()) {
-        text.parse().ok()
+        crate::text::parse_u64(text)
     } else {
         None
     }

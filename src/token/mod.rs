@@ -396,7 +396,7 @@ fn numeric_date(value: Option<&Value>, name: &'static str) -> Result<Option<u64>
         None if negative => Err(invalid),
         // Beyond `i64`: an exact integer up to `u64::MAX`, else saturate (a date beyond
         // u64 seconds is "never" for every practical purpose).
-        None => Ok(Some(n.as_str().parse().unwrap_or(u64::MAX))),
+        None => Ok(Some(crate::text::parse_u64(n.as_str()).unwrap_or(u64::MAX))),
     }
 }
 
