@@ -23,19 +23,12 @@ pub fn decimal(n: u64) -> String {
 }
 
 /// Appends `n` in decimal to `s`.
-pub fn push_decimal(s: &mut String, mut n: u64) {
-    let start = s.len();
-    loop {
-        s.push(char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+pub fn push_decimal(s: &mut String, n: u64) {
+    // Most significant digit first; at most 20 levels deep.
+    if n >= 10 {
+        push_decimal(s, n / 10);
     }
-    // The digits went in least significant first.
-    let digits: String = s.get(start..).unwrap_or_default().chars().rev().collect();
-    s.truncate(start);
-    s.push_str(&digits);
+    s.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Where `needle` first starts in `hay`: `str::find` without `core`'s two-way searcher

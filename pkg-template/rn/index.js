@@ -17,10 +17,7 @@ export { AuthError } from '{{RUNTIME}}';
  * runtime's own `atob` and `JSON.parse` provably give the same (`decodeFast` in
  * runtime.js; Hermes without `atob` always takes the Rust decoder).
  */
-export function decodeToken(token) {
-  const fast = runtime.decodeFast(token);
-  return fast === undefined ? bg.decodeToken(token) : fast;
-}
+export const decodeToken = runtime.withFastPath(bg.decodeToken);
 
 // A call on a freed client is the AuthError `invalid_state`, as in the web and Node entries
 // (where the runtime has the guard).

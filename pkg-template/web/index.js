@@ -1,6 +1,6 @@
 // phone-auth {{VERSION}}: the browser (and React Native, Deno, bundler) entry.
 import wbgInit, { initSync as wbgInitSync, AuthClient, decodeToken as rustDecodeToken } from './phone_auth.js';
-import { guardFreed, decodeFast } from '{{RUNTIME}}';
+import { guardFreed, withFastPath } from '{{RUNTIME}}';
 
 export { AuthClient, normalizePhone } from './phone_auth.js';
 export { AuthError } from '{{RUNTIME}}';
@@ -10,10 +10,7 @@ export { AuthError } from '{{RUNTIME}}';
  * (`invalid_token`) for anything that is not one. Decided by the Rust decoder, except
  * where JavaScript's own decoding provably gives the same (`decodeFast` in runtime.js).
  */
-export function decodeToken(token) {
-  const fast = decodeFast(token);
-  return fast === undefined ? rustDecodeToken(token) : fast;
-}
+export const decodeToken = withFastPath(rustDecodeToken);
 
 // A call on a freed client is the AuthError `invalid_state`, as on a disposed one.
 guardFreed(AuthClient);

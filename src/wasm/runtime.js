@@ -462,6 +462,17 @@ export function decodedToken(partsText, expiresAt, issuedAt, notBefore) {
 }
 
 /**
+ * The package's `decodeToken`: [`decodeFast`] where it answers, else `rustDecode` (the
+ * wasm export), which decides every other token and makes every error.
+ */
+export function withFastPath(rustDecode) {
+  return function decodeToken(token) {
+    const fast = decodeFast(token);
+    return fast === undefined ? rustDecode(token) : fast;
+  };
+}
+
+/**
  * `decodeToken` for the tokens where JavaScript's own `atob`, `TextDecoder` and
  * `JSON.parse` provably give what the Rust decoder gives; `undefined` for every other
  * input, which the entries then hand to the Rust decoder (it decides those, and makes
@@ -476,7 +487,7 @@ export function decodedToken(partsText, expiresAt, issuedAt, notBefore) {
  * every kind of input. Faster than the wasm path: no copy into wasm memory and no second
  * pass over the JSON (BENCHMARKS, "decodeToken").
  */
-export function decodeFast(t) {
+function decodeFast(t) {
   if (typeof t !== 'string' || typeof atob !== 'function') return undefined;
   const a = t.indexOf('.');
   const b = t.indexOf('.', a + 1);

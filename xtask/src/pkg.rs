@@ -28,24 +28,10 @@ use crate::Result;
 /// bytes cannot come back unnoticed; raise one only for a change worth its bytes, and
 /// say so in the commit. `cargo xtask pkg`, `size` and `pkg --test` fail over budget.
 ///
-/// Measured 2026-12-07 on a fresh clone of 9eeb27a (nightly 2026-05-19): `phone-auth`
-/// 117,603 B, `phone-auth/full` 139,831 B. Issue 19's target for `phone-auth` is
-/// [`WEB_TARGET`] (92,000 B): not met yet, 25,603 B to go. Raised once from 114,700 /
-/// 136,750 B for issue 22's lifetime work (161d817, fd33f2b, 4500e53: +3,889 / +4,092 B),
-/// and again for its last two fixes (the refresh marker lock that ends the cross-tab
-/// double refresh, and invalid_state for calls on a freed client): measured 118,644 /
-/// 140,965 B, after trimming them to what they need. Lowered on 2026-12-07 to 115,500 /
-/// 138,550 B after a847d1d and dce848d (wasm-opt flags, lol_alloc, no `core::fmt`):
-/// measured 114,518 / 137,555 B; then to 114,800 / 137,800 B after 86aa8ce (the phone
-/// tables as text, −1.2 KB) and 93b65b6 (the `decodeToken` fast path, +0.7 KB of JS):
-/// measured 113,777 / 136,801 B; then to 112,000 / 134,900 B after the wasm
-/// `decodeToken` went through `Token::decode` (its own scanner gone, −2.8 KB): measured
-/// 110,974 / 133,880 B; then to 110,500 / 134,300 B after 3cf47d2 and ea116c7 (no
-/// two-way substring searcher, −1.4 KB): measured 109,522 / 133,292 B; then to 108,800 /
-/// 132,400 B after 206fa53, 14b7c0d, 265beb5 and 945cc1a (excerpts, reverse searches,
-/// `Value::object`, the driver's `unit` wrappers): measured 107,779 / 131,367 B; then to
-/// 108,350 / 132,000 B after 95c632a and 0142d4d (no target-features section, one
-/// integer parser): measured 107,327 / 130,993 B.
+/// Measured 2026-12-07 at 5cdc470 (nightly 2026-05-19): `phone-auth` 107,327 B,
+/// `phone-auth/full` 130,993 B. Issue 19's target for `phone-auth` is [`WEB_TARGET`]
+/// (92,000 B): not met yet. Every raise and lowering, with the change that caused it, is
+/// in BENCHMARKS.md ("The size gate").
 pub const BUDGETS: [(&str, &str, u64); 2] = [
     ("web", "phone-auth", 108_350),
     ("full", "phone-auth/full", 132_000),

@@ -17,6 +17,7 @@ use super::io::JsTransport;
 use crate::client::Transport;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::secret::Secret;
+use crate::text::cat;
 
 mod admin;
 mod arita;
@@ -50,9 +51,6 @@ async fn user_token(inner: &Inner) -> Result<Secret, JsValue> {
 
 /// A string argument, or `invalid_input` naming it.
 fn string(v: JsValue, name: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| {
-        let mut m = String::from(name);
-        m.push_str(" must be a string.");
-        error::js_error("invalid_input", &m)
-    })
+    v.as_string()
+        .ok_or_else(|| error::js_error("invalid_input", &cat!(name, " must be a string.")))
 }
