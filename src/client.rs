@@ -32,7 +32,6 @@ use core::cell::RefCell;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::Waker;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::error::Error;
@@ -141,7 +140,7 @@ struct Driver {
     pumping: bool,
     generation: u64,
     wakers: Vec<Waker>,
-    awaited: HashMap<OpId, Awaited>,
+    awaited: Awaiting,
     listeners: Vec<(ListenerId, Listener)>,
     next_listener: u64,
     refresh_callback: Option<RefreshCallback>,
@@ -152,6 +151,39 @@ struct Driver {
 struct Awaited {
     waiters: usize,
     result: Option<Result<(), Error>>,
+}
+
+/// The operations someone waits for: a handful at most, so a list (a `HashMap` would
+/// bring its hasher and table code into the wasm module, ~1 KB gzip, for nothing).
+#[derive(Default)]
+struct Awaiting(Vec<(OpId, Awaited)>);
+
+impl Awaiting {
+    fn get(&self, op: &OpId) -> Option<&Awaited> {
+        self.0.iter().find(|(o, _)| o == op).map(|(_, a)| a)
+    }
+
+    fn get_mut(&mut self, op: &OpId) -> Option<&mut Awaited> {
+        self.0.iter_mut().find(|(o, _)| o == op).map(|(_, a)| a)
+    }
+
+    /// One more waiter for `op`.
+    fn add_waiter(&mut self, op: OpId) {
+        match self.get_mut(&op) {
+            Some(a) => a.waiters += 1,
+            None => self.0.push((
+                op,
+                Awaited {
+                    waiters: 1,
+                    result: None,
+                },
+            )),
+        }
+    }
+
+    fn remove(&mut self, op: &OpId) {
+        self.0.retain(|(o, _)| o != op);
+    }
 }
 
 impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
@@ -384,12 +416,7 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
 
     /// Registers a waiter for `op`; must happen before the op's events are delivered.
     fn interest(&self, op: OpId) -> Interest<'_, T, C, F> {
-        self.driver
-            .borrow_mut()
-            .awaited
-            .entry(op)
-            .or_default()
-            .waiters += 1;
+        self.driver.borrow_mut().awaited.add_waiter(op);
         Interest {
             client: self,
             op,
