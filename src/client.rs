@@ -266,14 +266,16 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
     pub async fn request_code(&self, phone: &str) -> Result<CodeInfo, Error> {
         let region = self.machine.borrow().config().default_region.clone();
         let phone = PhoneNumber::parse(phone, region.as_deref())?;
-        self.run(|m, now| m.handle_request_code(now, phone)).await?;
+        self.start(|m, now| m.handle_request_code(now, phone))?
+            .wait()
+            .await?;
         self.code_info()
             .ok_or_else(|| invalid_state("the code request was cancelled"))
     }
 
     /// Sends a new code to the same number (refused locally within the cooldown).
     pub async fn resend_code(&self) -> Result<CodeInfo, Error> {
-        self.run(|m, now| m.handle_resend(now)).await?;
+        self.start(|m, now| m.handle_resend(now))?.wait().await?;
         self.code_info()
             .ok_or_else(|| invalid_state("the code request was cancelled"))
     }
@@ -281,7 +283,9 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
     /// Checks the code a person typed; on success the session.
     pub async fn verify(&self, code: &str) -> Result<Session, Error> {
         let code = OtpCode::parse(code)?;
-        self.run(|m, now| m.handle_verify(now, &code)).await?;
+        self.start(|m, now| m.handle_verify(now, &code))?
+            .wait()
+            .await?;
         self.machine
             .borrow()
             .session()
@@ -351,7 +355,7 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
 
     /// Replaces the token now (single-flight); `invalid_state` with the `Reverify` strategy.
     pub async fn refresh(&self) -> Result<Session, Error> {
-        self.run(|m, now| m.handle_refresh(now)).await?;
+        self.start(|m, now| m.handle_refresh(now))?.wait().await?;
         self.machine
             .borrow()
             .session()
@@ -401,17 +405,15 @@ impl<T: Transport, C: Clock, F: Flow> Client<T, C, F> {
 
     // ----- driving ----------------------------------------------------------------------
 
-    /// Starts an operation and waits for its outcome.
-    async fn run(
+    /// Starts an operation; its [`Interest`] then waits for the outcome. Not an `async
+    /// fn` generic over `start`: every operation shares the one `Interest::wait` future.
+    fn start(
         &self,
         start: impl FnOnce(&mut Machine<F>, u64) -> Result<OpId, Error>,
-    ) -> Result<(), Error> {
+    ) -> Result<Interest<'_, T, C, F>, Error> {
         let now = self.clock.now();
-        let interest = {
-            let op = start(&mut self.machine.borrow_mut(), now)?;
-            self.interest(op)
-        };
-        interest.wait().await
+        let op = start(&mut self.machine.borrow_mut(), now)?;
+        Ok(self.interest(op))
     }
 
     /// Registers a waiter for `op`; must happen before the op's events are delivered.
