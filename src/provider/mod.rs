@@ -118,18 +118,34 @@ pub trait Flow {
     }
 }
 
+#[cfg(not(any(
+    feature = "gizo",
+    feature = "arita",
+    feature = "monetha",
+    feature = "sso",
+    feature = "custom"
+)))]
+compile_error!(
+    "phone-auth needs a provider: the feature `providers` (all four), one of `gizo`, \
+     `arita`, `monetha`, `sso`, or `custom`"
+);
+
 /// A provider and its configuration; JS passes it as an object tagged by `provider`.
 #[derive(Clone, Debug, PartialEq)]
 // A custom description is large (endpoint templates); a config is built once per client.
 #[allow(clippy::large_enum_variant)]
 pub enum ProviderConfig {
-    /// GIZO.
+    /// GIZO. (feature `gizo`)
+    #[cfg(feature = "gizo")]
     Gizo(gizo::Config),
-    /// Arita App User Auth.
+    /// Arita App User Auth. (feature `arita`)
+    #[cfg(feature = "arita")]
     Arita(arita::Config),
-    /// Monetha.
+    /// Monetha. (feature `monetha`)
+    #[cfg(feature = "monetha")]
     Monetha(monetha::Config),
-    /// SSO v1.
+    /// SSO v1. (feature `sso`)
+    #[cfg(feature = "sso")]
     Sso(sso::Config),
     /// A declarative description of another phone-OTP API (feature `custom`).
     #[cfg(feature = "custom")]
@@ -145,9 +161,13 @@ impl ProviderConfig {
             return Err("the provider configuration must be an object".into());
         }
         let config = match v.get("provider").and_then(Value::as_str) {
+            #[cfg(feature = "gizo")]
             Some("gizo") => gizo::Config::from_json(v).map(ProviderConfig::Gizo),
+            #[cfg(feature = "arita")]
             Some("arita") => arita::Config::from_json(v).map(ProviderConfig::Arita),
+            #[cfg(feature = "monetha")]
             Some("monetha") => monetha::Config::from_json(v).map(ProviderConfig::Monetha),
+            #[cfg(feature = "sso")]
             Some("sso") => sso::Config::from_json(v).map(ProviderConfig::Sso),
             #[cfg(feature = "custom")]
             Some("custom") => custom::Description::from_json(v).map(ProviderConfig::Custom),
@@ -157,6 +177,17 @@ impl ProviderConfig {
                  'phone-auth/full' (Rust: the feature `custom`)"
                     .into(),
             ),
+            // Reached only in a build without every provider (`phone-auth/sso`, …).
+            #[allow(unreachable_patterns)]
+            Some(name @ ("gizo" | "arita" | "monetha" | "sso")) => Err(crate::text::cat!(
+                "provider \"",
+                name,
+                "\" is not in this build: import 'phone-auth' (every provider) or 'phone-auth/",
+                name,
+                "' (Rust: the feature `",
+                name,
+                "`)"
+            )),
             _ => Err(
                 "provider: expected \"gizo\", \"arita\", \"monetha\", \"sso\" or \"custom\"".into(),
             ),
@@ -177,9 +208,13 @@ impl ProviderConfig {
     /// The flow of this provider.
     pub fn flow(&self) -> &dyn Flow {
         match self {
+            #[cfg(feature = "gizo")]
             ProviderConfig::Gizo(c) => c,
+            #[cfg(feature = "arita")]
             ProviderConfig::Arita(c) => c,
+            #[cfg(feature = "monetha")]
             ProviderConfig::Monetha(c) => c,
+            #[cfg(feature = "sso")]
             ProviderConfig::Sso(c) => c,
             #[cfg(feature = "custom")]
             ProviderConfig::Custom(c) => c,

@@ -134,6 +134,7 @@ impl AuthClient {
         // a weak reference from the start, so the `Rc` is never uniquely owned after).
         let settings = Settings {
             lock_timeout_ms: o.lock_timeout_ms,
+            #[cfg(feature = "gizo")]
             app_token_fn: o.app_token_fn,
             fetch: o.fetch,
             strategy: o.config.refresh,

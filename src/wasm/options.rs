@@ -19,6 +19,7 @@ pub struct Options {
     pub storage_key: String,
     pub fetch: JsValue,
     pub timeout_ms: f64,
+    #[cfg(feature = "gizo")]
     pub app_token_fn: Option<Function>,
     pub refresh_callback: Option<Function>,
     pub auto_refresh: bool,
@@ -52,8 +53,6 @@ impl Options {
         if !(fetch.is_undefined() || fetch.is_null() || host::is_function(&fetch)) {
             return Err(error::config("fetch must be a function."));
         }
-        let app_token = js::get(opts, "appToken");
-        let app_token_fn = host::is_function(&app_token).then(|| Function::from(app_token));
         let refresh_callback = match config.refresh {
             RefreshStrategy::Callback => {
                 let f = js::get(&js::get(opts, "refresh"), "callback");
@@ -81,7 +80,11 @@ impl Options {
             storage_key,
             fetch,
             timeout_ms: js::get_number(opts, "timeoutMs").unwrap_or(TIMEOUT_MS),
-            app_token_fn,
+            #[cfg(feature = "gizo")]
+            app_token_fn: {
+                let app_token = js::get(opts, "appToken");
+                host::is_function(&app_token).then(|| Function::from(app_token))
+            },
             refresh_callback,
             auto_refresh,
             lock_timeout_ms: js::get_number(opts, "lockTimeoutMs").unwrap_or(LOCK_TIMEOUT_MS),

@@ -14,6 +14,8 @@ const withoutComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(
 const builds = [
   { dir: 'web', entries: ['web/index.d.ts', 'node/index.d.ts'] },
   { dir: 'full', entries: ['full/index.d.ts', 'node/full.d.ts'] },
+  // The one-provider builds (`phone-auth/sso`, …).
+  ...['gizo', 'arita', 'monetha', 'sso'].map((p) => ({ dir: p, entries: [`${p}/index.d.ts`, `node/${p}.d.ts`] })),
 ];
 for (const { dir, entries } of builds) {
   const generated = readFileSync(`${root}/${dir}/phone_auth.d.ts`, 'utf8');

@@ -22,6 +22,7 @@ import initFull, {
   type AccountCheck,
   type CustomProviderDescription,
 } from 'phone-auth/full';
+import { AuthClient as SsoClient, type Session as SsoSession } from 'phone-auth/sso';
 
 /** `true` only for `any`. */
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -134,6 +135,13 @@ export async function app(): Promise<void> {
   // @ts-expect-error the sign-in build takes no description
   new AuthClient({ provider: described, baseUrl: 'https://api.example.com' });
   void [rows, check, noAnyInFullClient];
+
+  // `phone-auth/sso` (one provider): the sign-in build's API.
+  const sso = new SsoClient({ provider: 'sso', baseUrl: 'https://sso.example.com' });
+  const ssoSession: SsoSession = await sso.verify('482135');
+  // @ts-expect-error a one-provider build has no extra endpoints either
+  await sso.ssoUserStatus(['+491747707607']);
+  void ssoSession;
   void [e164, region, expiresAt, alg, typ, cty, kid, noAnyInClient, noAnyInError, noAnyInSession];
   void noAnyInOptions;
   const raw: InitOutput | undefined = undefined;

@@ -4,6 +4,8 @@
 import { run } from './scenario.js';
 import recording from './recording.json';
 import initFull, { AuthClient as FullClient, normalizePhone as fullNormalize } from 'phone-auth/full';
+import { AuthClient as MainClient } from 'phone-auth';
+import { AuthClient as SsoClient, normalizePhone as ssoNormalize } from 'phone-auth/sso';
 
 const log = typeof print === 'function' ? print : console.log;
 
@@ -77,6 +79,9 @@ async function main() {
   await initFull();
   t.eq(fullNormalize('0174 7707607', 'DE').e164, '+491747707607', 'phone-auth/full: normalizePhone');
   t.ok(typeof FullClient.prototype.aritaLogin === 'function', 'phone-auth/full: the extra endpoints');
+  // The one-provider entries resolve to phone-auth's React Native build (every provider).
+  t.ok(SsoClient === MainClient, "phone-auth/sso: phone-auth's React Native build");
+  t.eq(ssoNormalize('0174 7707607', 'DE').e164, '+491747707607', 'phone-auth/sso: normalizePhone');
   t.eq(r.left(), 0, 'every recorded exchange was replayed');
   log(`hermes: ${t.passed} passed, ${t.failed} failed`);
   if (t.failed === 0) log('rn hermes test: ok');

@@ -32,8 +32,8 @@ pub use tests::run as test;
 /// The two React Native builds: `pkg/rn/<name>.js` and its `.wasm` from the crate built
 /// with `features` (`index` is `phone-auth`, `full` is `phone-auth/full`).
 const BUILDS: [(&str, &str, &str); 2] = [
-    ("index", "", "phone_auth_bg.wasm"),
-    ("full", "custom,extras", "full_bg.wasm"),
+    ("index", "providers", "phone_auth_bg.wasm"),
+    ("full", "providers,custom,extras", "full_bg.wasm"),
 ];
 
 /// `pkg/rn` (call after the web builds: it bundles with the same esbuild).

@@ -43,17 +43,22 @@ pub fn run(args: &[String]) -> Result {
             "-D",
             "warnings",
         ])?;
-        // The browser's sign-in build (`pkg/web`): without `custom` and `extras`.
-        cargo(&[
-            "clippy",
-            "--lib",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--no-default-features",
-            "--",
-            "-D",
-            "warnings",
-        ])?;
+        // The browser's sign-in build (`pkg/web`, without `custom` and `extras`) and the
+        // one-provider builds (`pkg/sso`, …).
+        for features in std::iter::once("providers").chain(crate::pkg::PROVIDERS) {
+            cargo(&[
+                "clippy",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--no-default-features",
+                "--features",
+                features,
+                "--",
+                "-D",
+                "warnings",
+            ])?;
+        }
         cargo(&[
             "clippy",
             "--lib",

@@ -32,6 +32,8 @@ pub type Core = Client<JsTransport, JsClock>;
 /// The per-client settings [`Inner::new`] takes (fixed before the state is shared).
 pub struct Settings {
     pub lock_timeout_ms: f64,
+    /// GIZO's `appToken` when it is a function (only GIZO has an app token).
+    #[cfg(feature = "gizo")]
     pub app_token_fn: Option<Function>,
     pub fetch: JsValue,
     pub strategy: RefreshStrategy,

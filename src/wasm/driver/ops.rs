@@ -21,7 +21,6 @@ use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 use super::{js_err, session_js, Inner, Slot, Work};
 use crate::client::Clock;
 use crate::json::Value;
-use crate::secret::Secret;
 use crate::session::{CodeInfo, RefreshStrategy};
 use crate::wasm::io::JsClock;
 use crate::wasm::{error, host, js};
@@ -243,6 +242,7 @@ async fn fetch(inner: &Rc<Inner>, url: JsValue, init: JsValue) -> Result<JsValue
 }
 
 /// GIZO: asks the app for a fresh app token when `appToken` is a function.
+#[cfg(feature = "gizo")]
 async fn refresh_app_token(inner: &Inner) -> Result<(), JsValue> {
     let Some(f) = inner.settings.app_token_fn.clone() else {
         return Ok(());
@@ -253,10 +253,18 @@ async fn refresh_app_token(inner: &Inner) -> Result<(), JsValue> {
         .filter(|t| !t.is_empty())
         .ok_or_else(|| error::config("appToken() must return a non-empty string."))?;
     inner.core.with_flow_mut(|flow| {
+        // Irrefutable in `phone-auth/gizo`, where GIZO is the only provider.
+        #[allow(irrefutable_let_patterns)]
         if let crate::provider::ProviderConfig::Gizo(c) = flow {
-            c.app_token = Some(Secret::new(token));
+            c.app_token = Some(crate::secret::Secret::new(token));
         }
     });
+    Ok(())
+}
+
+/// Only GIZO has an app token.
+#[cfg(not(feature = "gizo"))]
+async fn refresh_app_token(_: &Inner) -> Result<(), JsValue> {
     Ok(())
 }
 

@@ -61,7 +61,7 @@ fn build_copy(copy: &Path) -> Result<PathBuf> {
         copy.display()
     );
     let out = copy.join("target/wasm-pack/web");
-    super::build_in(copy, &copy.join("target/web-nightly"), &out, "")?;
+    super::build_in(copy, &copy.join("target/web-nightly"), &out, "providers")?;
     let second = copy.join("pkg/web");
     super::assemble_web(&out, &second)?;
     Ok(second)

@@ -80,9 +80,10 @@ const TYPESCRIPT: &str = "typescript@5.9.3";
 /// What `decodeToken` is compared with (the version `bench/` pins).
 const JOSE: &str = "jose@6.2.17";
 
-/// `npm pack` → a fresh project → Node ESM scripts (a sign-in, `phone-auth/full`,
-/// `decodeToken` against jose), `tsc --strict` over the declarations, and Vite 8 and
-/// webpack 5 builds (no configuration) run in Chromium.
+/// `npm pack` → a fresh project → Node ESM scripts (a sign-in, `phone-auth/full`, the
+/// one-provider entries, `decodeToken` against jose), `tsc --strict` over the
+/// declarations, and Vite 8 (`phone-auth`) and webpack 5 (`phone-auth/monetha`) builds,
+/// with no configuration, run in Chromium.
 fn package_tests(url: &str) -> Result {
     let work = super::fresh_project(
         "phone-auth-package",
@@ -92,6 +93,7 @@ fn package_tests(url: &str) -> Result {
     for f in [
         "node-test.mjs",
         "node-full-test.mjs",
+        "node-providers-test.mjs",
         "security-test.mjs",
         "decode-token-jose.mjs",
         "decode-token-fast.mjs",
@@ -120,6 +122,13 @@ fn package_tests(url: &str) -> Result {
         Command::new("node")
             .current_dir(&work)
             .arg("node-full-test.mjs")
+            .arg(url),
+    )?;
+    eprintln!("\n--- Node 20 ESM: the one-provider entries (`phone-auth/sso`, …) ---");
+    tools::run(
+        Command::new("node")
+            .current_dir(&work)
+            .arg("node-providers-test.mjs")
             .arg(url),
     )?;
     eprintln!("\n--- Node 20 ESM: the token only to trusted origins, never in clear text ---");
@@ -171,14 +180,22 @@ fn package_tests(url: &str) -> Result {
     )?;
     eprintln!("\n--- the Vite page in headless Chromium ---");
     page_in_chromium(&work, url, "dist", "Vite")?;
-    eprintln!("\n--- webpack 5 production build, no configuration ---");
+    // The same page through webpack, importing the one-provider entry it needs.
+    eprintln!("\n--- webpack 5 production build of `phone-auth/monetha`, no configuration ---");
+    let page = std::fs::read_to_string(work.join("main.js")).map_err(|e| e.to_string())?;
+    let one = page.replace("from 'phone-auth';", "from 'phone-auth/monetha';");
+    if one == page {
+        return Err("tests/package/page/main.js no longer imports 'phone-auth'".into());
+    }
+    std::fs::write(work.join("main-monetha.js"), one).map_err(|e| e.to_string())?;
     tools::run(
         command("node_modules/.bin/webpack")
             .current_dir(&work)
-            .args(["--mode", "production", "--entry", "./main.js"])
+            .args(["--mode", "production", "--entry", "./main-monetha.js"])
             .args(["--output-path", "dist-webpack"]),
     )?;
-    webpack_emitted_wasm(&work.join("dist-webpack"))?;
+    let monetha = super::pkg_dir().join("monetha/phone_auth_bg.wasm");
+    webpack_emitted_wasm(&work.join("dist-webpack"), &monetha)?;
     copy(
         &here.join("webpack/index.html"),
         &work.join("dist-webpack/index.html"),
@@ -189,14 +206,16 @@ fn package_tests(url: &str) -> Result {
     Ok(())
 }
 
-/// webpack emitted the `.wasm` as an asset file of its own (not inlined as base64).
-fn webpack_emitted_wasm(dist: &Path) -> Result {
+/// webpack emitted the `.wasm` (the one of `expected`'s build) as an asset file of its
+/// own, not inlined as base64.
+fn webpack_emitted_wasm(dist: &Path, expected: &Path) -> Result {
+    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let want = len(expected);
     let files = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     let wasm = files
         .flatten()
         .filter(|f| f.path().extension().is_some_and(|x| x == "wasm"))
-        .filter_map(|f| f.metadata().ok())
-        .any(|m| m.len() > 100_000);
+        .any(|f| want > 0 && len(&f.path()) == want);
     let main = std::fs::read_to_string(dist.join("main.js")).map_err(|e| e.to_string())?;
     if !wasm || main.contains("data:application/wasm") {
         return Err(format!(
