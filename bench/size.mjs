@@ -1,5 +1,6 @@
 // Package sizes: our browser build vs esbuild bundles (minified ESM, browser) of the peers.
-// Usage: node size.mjs --web ../pkg/web [--full ../pkg/full]   → JSON on stdout
+// Usage: node size.mjs --web ../pkg/web [--full ../pkg/full] [--one ../pkg/gizo,../pkg/sso,…]
+//   → JSON on stdout
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -51,8 +52,15 @@ async function ours(dir) {
   return { glue: sizes(glue), wasm, total: addSizes(sizes(glue), wasm), asShipped, wasmFiles: wasmFiles.map(String) };
 }
 
-// `--web`: `phone-auth` (the sign-in build); `--full`: `phone-auth/full`.
+// `--web`: `phone-auth` (the sign-in build); `--full`: `phone-auth/full`; `--one`: the
+// one-provider builds (`phone-auth/gizo`, …), keyed by their directory's name.
 if (opts.web) result.ours = await ours(opts.web);
 if (opts.full) result.full = await ours(opts.full);
+if (typeof opts.one === 'string') {
+  result.one = {};
+  for (const dir of opts.one.split(',').filter(Boolean)) {
+    result.one[dir.split(/[\\/]/).filter(Boolean).pop()] = await ours(dir);
+  }
+}
 
 process.stdout.write(JSON.stringify(result) + '\n');

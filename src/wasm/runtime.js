@@ -496,14 +496,12 @@ function decodeFast(t) {
   if (b < 0 || t.indexOf('.', b + 1) >= 0 || t.indexOf('+') >= 0 || t.indexOf('/') >= 0) {
     return undefined;
   }
-  if (!tail(t, 0, a) || !tail(t, a + 1, b) || !tail(t, b + 1, t.length) || !SIG.test(t.slice(b + 1))) {
+  if (!tail(t, a + 1, b) || !tail(t, b + 1, t.length) || !SIG.test(t.slice(b + 1))) {
     return undefined;
   }
-  const header = object(partText(t.slice(0, a), false));
+  const header = headerOf(t, a);
   const claims = header && object(partText(t.slice(a + 1, b), true));
-  if (!claims || typeof header.alg !== 'string' || !optString(header.typ) || !optString(header.kid)) {
-    return undefined;
-  }
+  if (!claims) return undefined;
   const { exp, iat, nbf, aud } = claims;
   if (!optTime(exp) || !optTime(iat) || !optTime(nbf) || !optString(claims.sub) || !optString(claims.iss)) {
     return undefined;
@@ -520,6 +518,30 @@ function decodeFast(t) {
     subject: claims.sub ?? null,
   };
 }
+
+/**
+ * The header object of `t` (its part before `a`) where the fast path takes it: its own
+ * copy, from a cache of the last 16 distinct header parts whose members are all
+ * primitives (an app's tokens share one or a few headers, so most calls skip `atob` and
+ * `JSON.parse` for it). A cached answer is what the same text gave before: the checks
+ * below depend on nothing else, and the copy has the same own members in the same order.
+ */
+function headerOf(t, a) {
+  const part = t.slice(0, a);
+  const hit = HEADERS.get(part);
+  if (hit !== undefined) return { ...hit };
+  if (!tail(t, 0, a)) return undefined;
+  const header = object(partText(part, false));
+  if (!header || typeof header.alg !== 'string' || !optString(header.typ) || !optString(header.kid)) {
+    return undefined;
+  }
+  if (part.length <= 512 && Object.values(header).every((v) => v === null || typeof v !== 'object')) {
+    if (HEADERS.size >= 16) HEADERS.clear();
+    HEADERS.set(part, { ...header });
+  }
+  return header;
+}
+const HEADERS = new Map();
 
 /** A part of the base64url alphabet (no `=`, no whitespace). */
 const SIG = /^[\w-]*$/;

@@ -145,5 +145,34 @@ for (const [name, pkg] of [['phone-auth', signIn], ['phone-auth/full', full]]) {
   assert.ok(fast > 2_000 && fast < accepted, `${name}: ${fast} of ${accepted} decided in JavaScript`);
   assert.ok(accepted > 5_000 && accepted < corpus.length - 5_000, `${name}: accepted ${accepted}`);
   console.log(`${name}: ${corpus.length} inputs, fast path and Rust agree; ${accepted} accepted, ${fast} of them decided in JavaScript`);
+
+  // The header cache (the last 16 distinct header parts) hands out copies: a caller that
+  // changes its header changes nothing for the next caller, and a nested member is never
+  // shared between two answers.
+  const claims = b64('{"sub":"1","exp":1700000000}');
+  const token = (h) => `${b64(h)}.${claims}.c2ln`;
+  const flat = token('{"alg":"HS256","typ":"JWT","kid":"k"}');
+  pkg.decodeToken(flat); // now cached
+  const first = pkg.decodeToken(flat).header;
+  first.alg = 'changed';
+  first.extra = 1;
+  delete first.kid;
+  assert.deepEqual(pkg.decodeToken(flat).header, { alg: 'HS256', typ: 'JWT', kid: 'k' }, `${name}: a changed header leaked`);
+  const nested = token('{"alg":"HS256","jwk":{"kty":"oct"},"crit":["exp"]}');
+  const [n1, n2] = [pkg.decodeToken(nested).header, pkg.decodeToken(nested).header];
+  assert.ok(n1.jwk !== n2.jwk && n1.crit !== n2.crit, `${name}: a nested header member was shared`);
+  assert.deepEqual(n1, n2);
+  // More distinct headers than the cache holds, twice over: every answer still the Rust one.
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 40; i++) {
+      const t = token(`{"alg":"HS256","kid":"k${i}","n":${i}}`);
+      const fastAnswer = pkg.decodeToken(t);
+      const saved = globalThis.atob;
+      globalThis.atob = undefined;
+      const rustAnswer = pkg.decodeToken(t);
+      globalThis.atob = saved;
+      assert.ok(same(fastAnswer, rustAnswer), `${name}: header ${i} differs after the cache turned over`);
+    }
+  }
 }
 console.log('decodeToken fast path: ok');

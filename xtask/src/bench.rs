@@ -88,7 +88,16 @@ pub fn run(args: &[String]) -> Result {
     };
     let full = pkg.as_ref().map(|p| p.full.display().to_string());
     let full = full.unwrap_or_default();
-    let sizes = part("size", "size.mjs", &["--web", &web, "--full", &full])?;
+    let one = pkg.as_ref().map(|p| {
+        let dirs = crate::pkg::PROVIDERS.map(|d| p.full.with_file_name(d).display().to_string());
+        dirs.join(",")
+    });
+    let one = one.unwrap_or_default();
+    let sizes = part(
+        "size",
+        "size.mjs",
+        &["--web", &web, "--full", &full, "--one", &one],
+    )?;
     let throughput = part(
         "throughput",
         "throughput.mjs",

@@ -157,6 +157,20 @@ fn size_rows(s: &Value, rows: &mut Vec<Row>) {
         Better::Lower,
         None,
     ));
+    let min_pair = peer("supabase", "gzip")
+        .zip(peer("lpn-min", "gzip"))
+        .map(|(a, b)| a + b);
+    for p in crate::pkg::PROVIDERS {
+        rows.push(compare(
+            &format!("phone-auth/{p} (one provider), gzip -9"),
+            num(s, &["one", p, "total", "gzip"]),
+            "auth-js + libphonenumber-js min",
+            min_pair,
+            kib,
+            Better::Lower,
+            None,
+        ));
+    }
 }
 
 fn throughput_rows(t: &Value, rows: &mut Vec<Row>) {
