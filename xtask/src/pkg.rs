@@ -173,8 +173,7 @@ fn wasm_pack(src: &Path, target: &Path, out: &Path, features: &str, toolchain: &
         // smaller-code variants of its algorithms: −1.7 KB gzip together. Without
         // reference types, JavaScript values cross as indices into the glue's table
         // instead of `externref`s: wasm-bindgen's per-export externref shims go (−0.9 KB
-        // of wasm, +0.4 KB of glue) and browsers without reference types (Safari before
-        // 15) can load the module.
+        // of wasm, +0.4 KB of glue).
         .env(
             "RUSTFLAGS",
             "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none \
