@@ -18,6 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod imports;
 mod repro;
 pub(crate) mod tests;
 
@@ -30,18 +31,18 @@ use crate::Result;
 /// bytes cannot come back unnoticed; raise one only for a change worth its bytes, and
 /// say so in the commit. `cargo xtask pkg`, `size` and `pkg --test` fail over budget.
 ///
-/// Measured 2026-12-08 (nightly 2026-05-19): `phone-auth` 102,129 B, `phone-auth/full`
-/// 125,521 B, `/gizo` 95,015 B, `/arita` 96,178 B, `/monetha` 94,782 B, `/sso` 95,924 B.
+/// Measured 2026-12-08 (nightly 2026-05-19): `phone-auth` 99,693 B, `phone-auth/full`
+/// 122,986 B, `/gizo` 92,611 B, `/arita` 93,799 B, `/monetha` 92,373 B, `/sso` 93,551 B.
 /// Issue 19's target for `phone-auth` is [`WEB_TARGET`]
 /// (92,000 B): not met yet. Every raise and lowering, with the change that caused it, is
 /// in BENCHMARKS.md ("The size gate").
 pub const BUDGETS: [(&str, &str, u64); 6] = [
-    ("web", "phone-auth", 103_150),
-    ("full", "phone-auth/full", 126_550),
-    ("gizo", "phone-auth/gizo", 96_050),
-    ("arita", "phone-auth/arita", 97_200),
-    ("monetha", "phone-auth/monetha", 95_800),
-    ("sso", "phone-auth/sso", 96_950),
+    ("web", "phone-auth", 100_700),
+    ("full", "phone-auth/full", 124_000),
+    ("gizo", "phone-auth/gizo", 93_650),
+    ("arita", "phone-auth/arita", 94_800),
+    ("monetha", "phone-auth/monetha", 93_400),
+    ("sso", "phone-auth/sso", 94_550),
 ];
 
 /// Issue 19's target for `phone-auth` (gzip -9, wasm + JS), in bytes.
@@ -130,6 +131,7 @@ fn build_in(src: &Path, target: &Path, out: &Path, features: &str) -> Result {
     let toolchain = tools::ensure_web_toolchain()?;
     wasm_pack(src, target, out, features, &toolchain)?;
     let wasm = out.join("phone_auth_bg.wasm");
+    imports::shorten(&wasm, &out.join("phone_auth.js"))?;
     // `--converge` repeats -Oz until the module stops shrinking (−0.4 KB gzip);
     // `--low-memory-unused` lets constant offsets fold into loads and stores (−0.6 KB):
     // true of Rust's wasm32 layout, whose stack (first, `--stack-first`) grows down
