@@ -88,11 +88,12 @@ pub fn run(args: &[String]) -> Result {
     };
     let full = pkg.as_ref().map(|p| p.full.display().to_string());
     let full = full.unwrap_or_default();
-    let one = pkg.as_ref().map(|p| {
-        let dirs = crate::pkg::PROVIDERS.map(|d| p.full.with_file_name(d).display().to_string());
-        dirs.join(",")
-    });
-    let one = one.unwrap_or_default();
+    let one = match pkg {
+        Some(_) => crate::pkg::PROVIDERS
+            .map(|p| crate::pkg::pkg_dir().join(p).display().to_string())
+            .join(","),
+        None => String::new(),
+    };
     let sizes = part(
         "size",
         "size.mjs",

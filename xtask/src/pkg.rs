@@ -51,20 +51,18 @@ pub const WEB_TARGET: u64 = 92_000;
 /// The files of a browser build: all of it counts towards the size budget.
 const WEB_FILES: [&str; 2] = ["phone_auth_bg.wasm", "index.js"];
 
-/// The browser builds: `pkg/<dir>` from `cargo build --no-default-features --features
-/// <features>`. `web` and `full` carry every provider; the four others one each, for an
-/// app that talks to one backend (`phone-auth/sso`, …).
-const BUILDS: [(&str, &str); 6] = [
-    ("web", "providers"),
-    ("full", "providers,custom,extras"),
-    ("gizo", "gizo"),
-    ("arita", "arita"),
-    ("monetha", "monetha"),
-    ("sso", "sso"),
-];
+/// The browser builds with every provider: `pkg/<dir>` from `cargo build
+/// --no-default-features --features <features>`.
+const BUILDS: [(&str, &str); 2] = [("web", "providers"), ("full", "providers,custom,extras")];
 
-/// The one-provider builds (their `pkg/<dir>` is also their entry's name).
+/// The one-provider builds, for an app that talks to one backend: `pkg/<p>` (the entry
+/// `phone-auth/<p>`) from the crate feature `<p>` alone.
 pub const PROVIDERS: [&str; 4] = ["gizo", "arita", "monetha", "sso"];
+
+/// Every browser build, as (`pkg/` directory, crate features).
+fn all_builds() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILDS.into_iter().chain(PROVIDERS.map(|p| (p, p)))
+}
 
 /// esbuild from npm (the version `bench/` pins), to minify the JavaScript of `pkg/web`.
 const ESBUILD_NPM: &str = "esbuild@0.28.2";
@@ -86,7 +84,7 @@ pub fn run(args: &[String]) -> Result {
 }
 
 pub fn size(_args: &[String]) -> Result {
-    if !pkg_dir().join("sso/phone_auth_bg.wasm").exists() {
+    if all_builds().any(|(dir, _)| !pkg_dir().join(dir).join("phone_auth_bg.wasm").exists()) {
         build()?;
     }
     print_size(true)
@@ -108,7 +106,7 @@ pub fn build() -> Result {
     if pkg.exists() {
         std::fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
     }
-    for (dir, features) in BUILDS {
+    for (dir, features) in all_builds() {
         let out = root().join("target/wasm-pack").join(dir);
         build_one(&out, features)?;
         assemble_web(&out, &pkg.join(dir))?;
