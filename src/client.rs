@@ -147,14 +147,13 @@ struct Driver {
     auto_refresh: bool,
 }
 
-#[derive(Default)]
 struct Awaited {
     waiters: usize,
     result: Option<Result<(), Error>>,
 }
 
 /// The operations someone waits for: a handful at most, so a list (a `HashMap` would
-/// bring its hasher and table code into the wasm module, ~1 KB gzip, for nothing).
+/// bring its hasher and table code into the wasm module, ~2 KB gzip, for nothing).
 #[derive(Default)]
 struct Awaiting(Vec<(OpId, Awaited)>);
 
