@@ -22,10 +22,6 @@ extern "C" {
     #[wasm_bindgen(js_name = toAuthError)]
     pub fn to_auth_error(e: &JsValue, code: &str) -> JsValue;
 
-    /// `Date.now()`.
-    #[wasm_bindgen(js_name = nowMs)]
-    pub fn now_ms() -> f64;
-
     /// A Promise resolved after `ms`.
     pub fn sleep(ms: f64) -> Promise;
 
@@ -151,7 +147,20 @@ extern "C" {
     #[wasm_bindgen(js_name = isFunction)]
     pub fn is_function(v: &JsValue) -> bool;
 
-    /// Whether there is a DOM `document` (a browser page).
+    /// Whether the global object `global` has a DOM `document` (a browser page). The
+    /// argument makes wasm-bindgen import it through a glue shim, like every import
+    /// here: one the module imported straight from `runtime.js` would make the glue
+    /// pass that module's namespace object, which the bundle then keeps whole.
     #[wasm_bindgen(js_name = hasDocument)]
-    pub fn has_document() -> bool;
+    fn has_document_in(global: &JsValue) -> bool;
+}
+
+/// Whether this runs where there is a DOM `document` (a browser page).
+pub fn has_document() -> bool {
+    has_document_in(&js_sys::global())
+}
+
+/// `Date.now()`.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
 }

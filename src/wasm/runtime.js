@@ -49,10 +49,6 @@ function delay(ms) {
   return n > 0 ? Math.min(n, MAX_DELAY) : 0;
 }
 
-export function nowMs() {
-  return Date.now();
-}
-
 export function sleep(ms) {
   return new Promise((r) => g().setTimeout(r, delay(ms)));
 }
@@ -409,9 +405,9 @@ export function guardFreed(cls) {
   if (D && typeof proto[D] === 'function') proto[D] = proto.free;
 }
 
-/** Whether this runs where there is a DOM `document` (a browser page). */
-export function hasDocument() {
-  return typeof g().document === 'object' && g().document !== null;
+/** Whether the global object `w` has a DOM `document` (this runs in a browser page). */
+export function hasDocument(w = g()) {
+  return typeof w.document === 'object' && w.document !== null;
 }
 
 /**

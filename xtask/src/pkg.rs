@@ -18,6 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod exports;
 mod imports;
 mod repro;
 pub(crate) mod tests;
@@ -31,18 +32,18 @@ use crate::Result;
 /// bytes cannot come back unnoticed; raise one only for a change worth its bytes, and
 /// say so in the commit. `cargo xtask pkg`, `size` and `pkg --test` fail over budget.
 ///
-/// Measured 2026-12-08 (nightly 2026-05-19): `phone-auth` 99,693 B, `phone-auth/full`
-/// 122,986 B, `/gizo` 92,611 B, `/arita` 93,799 B, `/monetha` 92,373 B, `/sso` 93,551 B.
+/// Measured 2026-12-08 (nightly 2026-05-19): `phone-auth` 98,887 B, `phone-auth/full`
+/// 122,031 B, `/gizo` 91,832 B, `/arita` 93,024 B, `/monetha` 91,593 B, `/sso` 92,776 B.
 /// Issue 19's target for `phone-auth` is [`WEB_TARGET`]
 /// (92,000 B): not met yet. Every raise and lowering, with the change that caused it, is
 /// in BENCHMARKS.md ("The size gate").
 pub const BUDGETS: [(&str, &str, u64); 6] = [
-    ("web", "phone-auth", 100_700),
-    ("full", "phone-auth/full", 124_000),
-    ("gizo", "phone-auth/gizo", 93_650),
-    ("arita", "phone-auth/arita", 94_800),
-    ("monetha", "phone-auth/monetha", 93_400),
-    ("sso", "phone-auth/sso", 94_550),
+    ("web", "phone-auth", 99_900),
+    ("full", "phone-auth/full", 123_050),
+    ("gizo", "phone-auth/gizo", 92_850),
+    ("arita", "phone-auth/arita", 94_050),
+    ("monetha", "phone-auth/monetha", 92_600),
+    ("sso", "phone-auth/sso", 93_800),
 ];
 
 /// Issue 19's target for `phone-auth` (gzip -9, wasm + JS), in bytes.
@@ -130,6 +131,7 @@ fn build_in(src: &Path, target: &Path, out: &Path, features: &str) -> Result {
     wasm_pack(src, target, out, features, &toolchain)?;
     let wasm = out.join("phone_auth_bg.wasm");
     imports::shorten(&wasm, &out.join("phone_auth.js"))?;
+    exports::shorten(&wasm, &out.join("phone_auth.js"))?;
     // `--converge` repeats -Oz until the module stops shrinking (−0.4 KB gzip);
     // `--low-memory-unused` lets constant offsets fold into loads and stores (−0.6 KB):
     // true of Rust's wasm32 layout, whose stack (first, `--stack-first`) grows down
