@@ -18,8 +18,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod exports;
-mod imports;
+pub(crate) mod exports;
+pub(crate) mod imports;
 mod repro;
 pub(crate) mod tests;
 

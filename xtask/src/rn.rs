@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 use crate::tools::{self, command, root};
 use crate::Result;
 
+#[path = "rn_segments.rs"]
+mod segments;
 #[path = "rn_tests.rs"]
 pub(crate) mod tests;
 
@@ -84,11 +86,19 @@ fn build_one(toolchain: &str, features: &str, out: &Path) -> Result {
             .arg(out),
     )?;
     let bg_wasm = out.join("phone_auth_bg.wasm");
+    let glue = out.join("phone_auth_bg.js");
+    // The web build's short names (see pkg/imports.rs, pkg/exports.rs): wasm2js keeps
+    // them as the names of its imports and exports.
+    crate::pkg::imports::shorten(&bg_wasm, &glue)?;
+    crate::pkg::exports::shorten(&bg_wasm, &glue)?;
     tools::run(
         command("wasm-opt")
             .arg(&bg_wasm)
             .args([
                 "-Oz",
+                "--converge",
+                "--low-memory-unused",
+                "-ocimfs=30",
                 "--strip-debug",
                 "--strip-producers",
                 "--mvp-features",
@@ -103,8 +113,7 @@ fn build_one(toolchain: &str, features: &str, out: &Path) -> Result {
             .args(["-Oz", "--mvp-features", "-o"])
             .arg(&asm),
     )?;
-    write(&asm, &deferred_instance(&read(&asm)?)?)?;
-    let glue = out.join("phone_auth_bg.js");
+    write(&asm, &segments::as_text(&deferred_instance(&read(&asm)?)?)?)?;
     write(&glue, &patch_memory_views(&read(&glue)?)?)
 }
 

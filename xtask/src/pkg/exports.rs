@@ -3,7 +3,8 @@
 //! The glue calls every export as `wasm.<name>`: `authclient_requestCode`,
 //! `__wbindgen_add_to_stack_pointer` (written 14 times), … . This renames each export
 //! the glue uses that way `a`, `b`, … (in the order of the export section), in both
-//! files; `memory` and exports the glue does not name keep their names. The build stops
+//! files; `memory`, `__wbindgen_start` and exports the glue does not name keep their
+//! names. The build stops
 //! if an old name is still reached some other way (`.name` on anything else) after the
 //! rename, rather than ship a glue calling an export that no longer exists.
 
@@ -12,13 +13,17 @@ use std::path::Path;
 use super::imports::{leb, name, short, uleb, Renamed};
 use crate::Result;
 
+/// Exports that keep their names: the memory, and the start function that the React
+/// Native entry looks up by name.
+const KEPT: [&str; 2] = ["memory", "__wbindgen_start"];
+
 /// Renames the exports `wasm` the glue `js` calls, in both files, in place.
 pub fn shorten(wasm: &Path, js: &Path) -> Result {
     let bytes = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let mut glue = std::fs::read_to_string(js).map_err(|e| format!("{}: {e}", js.display()))?;
     let bad = || format!("{}: not a module this step understands", wasm.display());
     let (module, renamed) = rename_exports(&bytes, |n| {
-        n != "memory" && member_uses(&glue, "wasm.", n) > 0
+        !KEPT.contains(&n) && member_uses(&glue, "wasm.", n) > 0
     })
     .ok_or_else(bad)?;
     for (old, new) in &renamed {
