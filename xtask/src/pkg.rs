@@ -20,6 +20,7 @@ use std::process::Command;
 
 pub(crate) mod exports;
 pub(crate) mod imports;
+pub(crate) mod order;
 mod repro;
 pub(crate) mod tests;
 
@@ -32,18 +33,18 @@ use crate::Result;
 /// bytes cannot come back unnoticed; raise one only for a change worth its bytes, and
 /// say so in the commit. `cargo xtask pkg`, `size` and `pkg --test` fail over budget.
 ///
-/// Measured 2026-12-08 (nightly 2026-05-19): `phone-auth` 98,887 B, `phone-auth/full`
-/// 122,031 B, `/gizo` 91,832 B, `/arita` 93,024 B, `/monetha` 91,593 B, `/sso` 92,776 B.
+/// Measured 2026-12-08 (nightly 2026-05-19): `phone-auth` 97,600 B, `phone-auth/full`
+/// 120,377 B, `/gizo` 90,841 B, `/arita` 91,893 B, `/monetha` 90,473 B, `/sso` 91,625 B.
 /// Issue 19's target for `phone-auth` is [`WEB_TARGET`]
 /// (92,000 B): not met yet. Every raise and lowering, with the change that caused it, is
 /// in BENCHMARKS.md ("The size gate").
 pub const BUDGETS: [(&str, &str, u64); 6] = [
-    ("web", "phone-auth", 99_900),
-    ("full", "phone-auth/full", 123_050),
-    ("gizo", "phone-auth/gizo", 92_850),
-    ("arita", "phone-auth/arita", 94_050),
-    ("monetha", "phone-auth/monetha", 92_600),
-    ("sso", "phone-auth/sso", 93_800),
+    ("web", "phone-auth", 98_600),
+    ("full", "phone-auth/full", 121_400),
+    ("gizo", "phone-auth/gizo", 91_850),
+    ("arita", "phone-auth/arita", 92_900),
+    ("monetha", "phone-auth/monetha", 91_500),
+    ("sso", "phone-auth/sso", 92_650),
 ];
 
 /// Issue 19's target for `phone-auth` (gzip -9, wasm + JS), in bytes.
@@ -152,7 +153,9 @@ fn build_in(src: &Path, target: &Path, out: &Path, features: &str) -> Result {
             ])
             .arg(&wasm)
             .args(WASM_FEATURES),
-    )
+    )?;
+    // Similar functions side by side, for gzip's 32 KB window (−0.8 KB gzip).
+    order::reorder(&wasm)
 }
 
 /// `wasm-pack build` of the web target of the crate in `src` into `out` with its

@@ -106,6 +106,8 @@ fn build_one(toolchain: &str, features: &str, out: &Path) -> Result {
             .arg("-o")
             .arg(&bg_wasm),
     )?;
+    // Similar functions side by side, as in the web builds (wasm2js keeps the order).
+    crate::pkg::order::reorder(&bg_wasm)?;
     let asm = out.join("phone_auth_asm.js");
     tools::run(
         command("wasm2js")
