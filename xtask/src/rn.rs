@@ -3,9 +3,11 @@
 //! React Native's engine, Hermes, has no `WebAssembly`. The same Rust crate is built once
 //! more for the WebAssembly MVP (nightly `-Z build-std` with `-Ctarget-cpu=mvp`: no
 //! reference types, bulk memory or sign-extension ops, which `wasm2js` cannot translate),
-//! bound with `wasm-bindgen --target bundler`, optimised by `wasm-opt -Oz`, and turned into
-//! JavaScript by binaryen's `wasm2js`: the same module, as JS. docs/wasm.md says why this
-//! bridge and not an interpreter, with the numbers.
+//! bound with `wasm-bindgen --target bundler`, given the web build's short import and
+//! export names, optimised by `wasm-opt` with the web build's flags and function order,
+//! and turned into JavaScript by binaryen's `wasm2js` (its data segments rewritten as
+//! text, `rn_segments.rs`): the same module, as JS. docs/wasm.md says why this bridge
+//! and not an interpreter, with the numbers.
 //!
 //! `pkg/rn/`:
 //! - `index.js` (`phone-auth`) and `full.js` (`phone-auth/full`, the features `custom` and
