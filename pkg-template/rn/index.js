@@ -34,9 +34,12 @@ function hasWasm() {
   return typeof WebAssembly === 'object' && WebAssembly !== null && typeof WebAssembly.instantiate === 'function';
 }
 
-/** The module's imports, as wasm-bindgen names them (the same the wasm2js build gets). */
+/**
+ * The module's imports (the same the wasm2js build gets): all from the glue, none straight
+ * from `runtime.js` (the build refuses such an import; see xtask/src/pkg/imports.rs).
+ */
 function imports() {
-  return { './phone_auth_bg.js': bg, '{{RUNTIME}}': runtime };
+  return { './phone_auth_bg.js': bg };
 }
 
 /** `input` as something `WebAssembly.instantiate` takes (bytes or a module). */

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use super::imports::{leb, name, short, uleb, Renamed};
+use super::imports::{leb, name, rewrite_section, short_for, uleb, Renamed};
 use crate::Result;
 
 /// Exports that keep their names: the memory, and the start function that the React
@@ -43,19 +43,8 @@ pub fn shorten(wasm: &Path, js: &Path) -> Result {
 
 /// The module with the exports `rename` picks renamed, and (old, new) of each.
 fn rename_exports(b: &[u8], rename: impl Fn(&str) -> bool) -> Option<(Vec<u8>, Renamed)> {
-    let mut out = b.get(..8)?.to_vec();
     let mut renamed = Vec::new();
-    let mut i = 8;
-    while i < b.len() {
-        let id = *b.get(i)?;
-        let (len, at) = leb(b, i + 1)?;
-        let end = at.checked_add(len).filter(|&e| e <= b.len())?;
-        if id != 7 {
-            out.extend_from_slice(&b[i..end]);
-            i = end;
-            continue;
-        }
-        let body = &b[at..end];
+    let out = rewrite_section(b, 7, |body| {
         let (count, mut p) = leb(body, 0)?;
         let mut section = uleb(count);
         for _ in 0..count {
@@ -63,9 +52,7 @@ fn rename_exports(b: &[u8], rename: impl Fn(&str) -> bool) -> Option<(Vec<u8>, R
             let field = std::str::from_utf8(field).ok()?;
             let q2 = leb(body, q + 1)?.1; // kind, index
             let new = if rename(field) {
-                let new = short(renamed.len());
-                renamed.push((field.to_owned(), new.clone()));
-                new
+                short_for(&mut renamed, field)
             } else {
                 field.to_owned()
             };
@@ -74,14 +61,8 @@ fn rename_exports(b: &[u8], rename: impl Fn(&str) -> bool) -> Option<(Vec<u8>, R
             section.extend_from_slice(body.get(q..q2)?);
             p = q2;
         }
-        if p != body.len() {
-            return None;
-        }
-        out.push(7);
-        out.extend(uleb(section.len()));
-        out.extend(section);
-        i = end;
-    }
+        (p == body.len()).then_some(section)
+    })?;
     Some((out, renamed))
 }
 

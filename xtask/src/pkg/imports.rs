@@ -25,8 +25,8 @@ const GLUE_MODULE: &[u8] = b"./phone_auth_bg.js";
 /// Renames the glue imports of `wasm` and the matching keys of the glue `js`, in place.
 pub fn shorten(wasm: &Path, js: &Path) -> Result {
     let bytes = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    let (module, renamed) = rename_imports(&bytes)?;
-    if let Some(direct) = direct_snippet_import(&module) {
+    let (module, renamed, direct) = rename_imports(&bytes)?;
+    if let Some(direct) = direct {
         return Err(format!(
             "{}: the module imports `{direct}` straight from a snippet; give it a \
              JavaScript value argument so wasm-bindgen imports it through the glue",
@@ -55,36 +55,54 @@ pub fn shorten(wasm: &Path, js: &Path) -> Result {
 /// (old name, new name) of each renamed import.
 pub(super) type Renamed = Vec<(String, String)>;
 
-/// The module with its glue imports renamed, and the names.
-fn rename_imports(b: &[u8]) -> Result<(Vec<u8>, Renamed)> {
-    let bad = || "the .wasm is not a module this step understands".to_owned();
-    let header = b.get(..8).ok_or_else(bad)?;
-    let mut out = header.to_vec();
-    let mut renamed = Vec::new();
+/// The module with its glue imports renamed, the names, and the first import taken
+/// straight from a snippet (`module field`), if any.
+fn rename_imports(b: &[u8]) -> Result<(Vec<u8>, Renamed, Option<String>)> {
+    let (mut renamed, mut direct) = (Vec::new(), None);
+    let out = rewrite_section(b, 2, |body| import_section(body, &mut renamed, &mut direct))
+        .ok_or("the .wasm is not a module this step understands")?;
+    Ok((out, renamed, direct))
+}
+
+/// The module `b` with the body of its section `id` replaced by what `f` makes of it
+/// (the other sections as they are); `None` if `b` or `f` fails.
+pub(super) fn rewrite_section(
+    b: &[u8],
+    id: u8,
+    mut f: impl FnMut(&[u8]) -> Option<Vec<u8>>,
+) -> Option<Vec<u8>> {
+    let mut out = b.get(..8)?.to_vec();
     let mut i = 8;
     while i < b.len() {
-        let start = i;
-        let id = *b.get(i).ok_or_else(bad)?;
-        let (len, at) = leb(b, i + 1).ok_or_else(bad)?;
-        let end = at
-            .checked_add(len)
-            .filter(|&e| e <= b.len())
-            .ok_or_else(bad)?;
-        if id == 2 {
-            let body = import_section(&b[at..end], &mut renamed).ok_or_else(bad)?;
-            out.push(2);
+        let (len, at) = leb(b, i + 1)?;
+        let end = at.checked_add(len).filter(|&e| e <= b.len())?;
+        if b[i] == id {
+            let body = f(&b[at..end])?;
+            out.push(id);
             out.extend(uleb(body.len()));
             out.extend(body);
         } else {
-            out.extend_from_slice(&b[start..end]);
+            out.extend_from_slice(&b[i..end]);
         }
         i = end;
     }
-    Ok((out, renamed))
+    Some(out)
 }
 
-/// The import section's body with the glue's names replaced (appended to `renamed`).
-fn import_section(body: &[u8], renamed: &mut Renamed) -> Option<Vec<u8>> {
+/// The next short name for `field`, recorded in `renamed`.
+pub(super) fn short_for(renamed: &mut Renamed, field: &str) -> String {
+    let new = short(renamed.len());
+    renamed.push((field.to_owned(), new.clone()));
+    new
+}
+
+/// The import section's body with the glue's names replaced (appended to `renamed`);
+/// the first import from a snippet goes to `direct`.
+fn import_section(
+    body: &[u8],
+    renamed: &mut Renamed,
+    direct: &mut Option<String>,
+) -> Option<Vec<u8>> {
     let (count, mut p) = leb(body, 0)?;
     let mut out = uleb(count);
     for _ in 0..count {
@@ -108,10 +126,11 @@ fn import_section(body: &[u8], renamed: &mut Renamed) -> Option<Vec<u8>> {
         let field = std::str::from_utf8(field).ok()?;
         let glue = module == GLUE_MODULE
             && (field.starts_with("__wbg_") || field.starts_with("__wbindgen_"));
+        if direct.is_none() && module.starts_with(b"./snippets/") {
+            *direct = Some(format!("{} {field}", String::from_utf8_lossy(module)));
+        }
         let new_field = if glue {
-            let new = short(renamed.len());
-            renamed.push((field.to_owned(), new.clone()));
-            new
+            short_for(renamed, field)
         } else {
             field.to_owned()
         };
@@ -125,40 +144,6 @@ fn import_section(body: &[u8], renamed: &mut Renamed) -> Option<Vec<u8>> {
     (p == body.len()).then_some(out)
 }
 
-/// The first import (`module` `field`) the module takes from a snippet, not the glue.
-fn direct_snippet_import(b: &[u8]) -> Option<String> {
-    let mut i = 8;
-    while i < b.len() {
-        let (len, at) = leb(b, i + 1)?;
-        let end = at.checked_add(len)?;
-        if b[i] == 2 {
-            let body = b.get(at..end)?;
-            let (count, mut p) = leb(body, 0)?;
-            for _ in 0..count {
-                let (module, q) = name(body, p)?;
-                let (field, q) = name(body, q)?;
-                if module.starts_with(b"./snippets/") {
-                    let (m, f) = (
-                        String::from_utf8_lossy(module),
-                        String::from_utf8_lossy(field),
-                    );
-                    return Some(format!("{m} {f}"));
-                }
-                p = match *body.get(q)? {
-                    0 => leb(body, q + 1)?.1,
-                    1 => limits(body, q + 2)?,
-                    2 => limits(body, q + 1)?,
-                    3 => q + 3,
-                    _ => return None,
-                };
-            }
-            return None;
-        }
-        i = end;
-    }
-    None
-}
-
 /// A length-prefixed name at `at`: the bytes and where the next field starts.
 pub(super) fn name(b: &[u8], at: usize) -> Option<(&[u8], usize)> {
     let (len, at) = leb(b, at)?;
@@ -167,7 +152,7 @@ pub(super) fn name(b: &[u8], at: usize) -> Option<(&[u8], usize)> {
 }
 
 /// Skips a `limits` (flags, minimum, and the maximum when flag bit 0 is set).
-pub(super) fn limits(b: &[u8], at: usize) -> Option<usize> {
+fn limits(b: &[u8], at: usize) -> Option<usize> {
     let flags = *b.get(at)?;
     let at = leb(b, at + 1)?.1;
     if flags & 1 == 1 {
@@ -205,7 +190,7 @@ pub(super) fn uleb(mut n: usize) -> Vec<u8> {
 }
 
 /// `a`…`z`, `A`…`Z`, then `aa`, `ab`, …: the `i`-th short name.
-pub(super) fn short(mut i: usize) -> String {
+fn short(mut i: usize) -> String {
     const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let mut name = Vec::new();
     loop {
@@ -284,7 +269,7 @@ mod tests {
         module.push(2);
         module.extend(uleb(section.len()));
         module.extend(&section);
-        let (out, renamed) = rename_imports(&module).expect("rewritten");
+        let (out, renamed, direct) = rename_imports(&module).expect("rewritten");
         assert_eq!(
             renamed,
             [
@@ -296,10 +281,10 @@ mod tests {
         assert!(text.contains("./phone_auth_bg.js\u{1}a") && text.contains("\u{1}m\u{1}f"));
         assert!(!text.contains("__wbg") && out.len() < module.len());
         assert_eq!(
-            rename_imports(&out).map(|(m, _)| m.len()).ok(),
+            rename_imports(&out).map(|(m, _, _)| m.len()).ok(),
             Some(out.len())
         );
-        assert_eq!(direct_snippet_import(&out), None);
+        assert_eq!(direct, None);
     }
 
     #[test]
@@ -322,7 +307,10 @@ mod tests {
         module.extend(uleb(section.len()));
         module.extend(&section);
         assert_eq!(
-            direct_snippet_import(&module).as_deref(),
+            rename_imports(&module)
+                .ok()
+                .and_then(|(_, _, d)| d)
+                .as_deref(),
             Some("./snippets/p-0/src/wasm/runtime.js nowMs")
         );
     }

@@ -152,8 +152,8 @@ impl Reencode for Reorder {
         let types = section
             .into_iter()
             .collect::<std::result::Result<Vec<u32>, _>>()?;
-        for i in 0..self.order.len() {
-            let ty = self.type_index(types[self.order[i]])?;
+        for ty in self.in_order(&types) {
+            let ty = self.type_index(ty)?;
             functions.function(ty);
         }
         Ok(())
@@ -167,11 +167,17 @@ impl Reencode for Reorder {
         let bodies = section
             .into_iter()
             .collect::<std::result::Result<Vec<FunctionBody<'_>>, _>>()?;
-        for i in 0..self.order.len() {
-            let body = bodies[self.order[i]].clone();
+        for body in self.in_order(&bodies) {
             self.parse_function_body(code, body)?;
         }
         Ok(())
+    }
+}
+
+impl Reorder {
+    /// `items` (one per defined function, in the module's order) in the new order.
+    fn in_order<T: Clone>(&self, items: &[T]) -> Vec<T> {
+        self.order.iter().map(|&old| items[old].clone()).collect()
     }
 }
 
