@@ -133,7 +133,7 @@ fn build_in(src: &Path, target: &Path, out: &Path, features: &str) -> Result {
     let wasm = out.join("phone_auth_bg.wasm");
     imports::shorten(&wasm, &out.join("phone_auth.js"))?;
     exports::shorten(&wasm, &out.join("phone_auth.js"))?;
-    // `--converge` repeats -Oz until the module stops shrinking (−0.4 KB gzip);
+    // WASM_OPT_SIZE: `--converge` repeats -Oz until the module stops shrinking (−0.4 KB gzip);
     // `--low-memory-unused` lets constant offsets fold into loads and stores (−0.6 KB):
     // true of Rust's wasm32 layout, whose stack (first, `--stack-first`) grows down
     // from 1 MiB, so the lowest 1 KiB is reached only by a stack about to overflow.
@@ -144,7 +144,7 @@ fn build_in(src: &Path, target: &Path, out: &Path, features: &str) -> Result {
     tools::run(
         command("wasm-opt")
             .arg(&wasm)
-            .args(["-Oz", "--converge", "--low-memory-unused", "-ocimfs=30"])
+            .args(WASM_OPT_SIZE)
             .args([
                 "--strip-debug",
                 "--strip-producers",
@@ -188,6 +188,11 @@ fn wasm_pack(src: &Path, target: &Path, out: &Path, features: &str, toolchain: &
         .args(["-Z", "build-std-features=optimize_for_size"]);
     tools::run(&mut cmd)
 }
+
+/// wasm-opt's size settings, for the web builds and the React Native one (see
+/// [`build_in`] for what each does).
+pub(crate) const WASM_OPT_SIZE: [&str; 4] =
+    ["-Oz", "--converge", "--low-memory-unused", "-ocimfs=30"];
 
 /// The wasm features rustc enables by default for `wasm32-unknown-unknown`, but reference
 /// types, which the web builds turn off (so wasm-opt also refuses a module using them).

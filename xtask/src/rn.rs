@@ -96,15 +96,8 @@ fn build_one(toolchain: &str, features: &str, out: &Path) -> Result {
     tools::run(
         command("wasm-opt")
             .arg(&bg_wasm)
-            .args([
-                "-Oz",
-                "--converge",
-                "--low-memory-unused",
-                "-ocimfs=30",
-                "--strip-debug",
-                "--strip-producers",
-                "--mvp-features",
-            ])
+            .args(crate::pkg::WASM_OPT_SIZE)
+            .args(["--strip-debug", "--strip-producers", "--mvp-features"])
             .arg("-o")
             .arg(&bg_wasm),
     )?;
